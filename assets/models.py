@@ -1,0 +1,1 @@
+"""Models of assets/ (built by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of attendance/ (built by its own issue)."""

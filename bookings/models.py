@@ -1,0 +1,1 @@
+"""Models of bookings/ (built by its own issue)."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SituokConfig(AppConfig):
+    name = "situok"
+    verbose_name = _("Inti SITU OK")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers system checks)

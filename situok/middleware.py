@@ -1,0 +1,55 @@
+"""Request-wide policies that are not a view's business."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.db import connection
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+SESSION_STARTED_KEY = "situok_session_started"
+
+
+class SessionLifetimeMiddleware:
+    """Absolute session lifetime (12 h by default) on top of the sliding 30-minute idle timeout that
+    ``SESSION_COOKIE_AGE`` + ``SESSION_SAVE_EVERY_REQUEST`` give."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            now = time.time()
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Sesi Anda telah berakhir. Silakan masuk kembali."))
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class QueryCountHeaderMiddleware:
+    """Benchmark mode only: reports the number of SQL queries of a request in ``X-Query-Count``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Query-Count"] = str(count)
+        return response

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import path
+from django.views.i18n import set_language
+
+from . import views
+from .permissions import public
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("masuk/", views.login_view, name="login"),
+    path("keluar/", views.logout_view, name="logout"),
+    path("akun/kata-sandi/", views.password_change, name="password_change"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("ekspor/<slug:identifier>/<slug:fmt>/", views.export_download, name="export_download"),
+    path("i18n/bahasa/", public(set_language), name="set_language"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.SITUOK_BENCH:  # performance harness only; never mounted otherwise
+    from bench import views as bench_views
+
+    urlpatterns += [
+        path("bench/bare/", bench_views.bare, name="bench_bare"),
+        path("bench/reference-list/", bench_views.reference_list, name="bench_reference_list"),
+    ]

@@ -1,0 +1,170 @@
+"""Deterministic demo bureau: units, employees with valid NIPs, and one login per role.
+
+Used by ``manage.py seed_demo`` and by the test personas. Re-running never duplicates anything:
+every object is keyed by a stable code, NIP or username.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Employee, OrgUnit
+from .services import unit_save
+
+DEMO_PASSWORD = "SituOK-Demo-2026!"  # documented in README; seed_demo refuses to run with DEBUG off
+
+# code, name, abbreviation, kind, parent code
+UNITS = [
+    ("SETDA", "Sekretariat Daerah Provinsi Bali", "Setda", "setda", None),
+    ("BUP", "Biro Umum dan Protokol", "Biro Umum", "biro", "SETDA"),
+    ("BUP.TU", "Bagian Tata Usaha dan Keuangan", "TU-Keu", "bagian", "BUP"),
+    ("BUP.TU.1", "Subbagian Tata Usaha dan Kepegawaian", "TU", "subbagian", "BUP.TU"),
+    ("BUP.TU.2", "Subbagian Keuangan", "Keu", "subbagian", "BUP.TU"),
+    ("BUP.RT", "Bagian Rumah Tangga dan Perlengkapan", "RT", "bagian", "BUP"),
+    ("BUP.RT.1", "Subbagian Rumah Tangga Pimpinan", "RTP", "subbagian", "BUP.RT"),
+    ("BUP.RT.2", "Subbagian Perlengkapan", "Perl", "subbagian", "BUP.RT"),
+    ("BUP.PR", "Bagian Protokol dan Dokumentasi Pimpinan", "Prot", "bagian", "BUP"),
+    ("BUP.PR.1", "Subbagian Protokol", "Prot", "subbagian", "BUP.PR"),
+    ("BUP.PR.2", "Subbagian Dokumentasi Pimpinan", "Dok", "subbagian", "BUP.PR"),
+    ("BHK", "Biro Hukum", "Biro Hukum", "biro", "SETDA"),
+    ("BHK.PU", "Bagian Perundang-undangan", "PUU", "bagian", "BHK"),
+]
+
+LEAF_UNITS = ["BUP.TU.1", "BUP.TU.2", "BUP.RT.1", "BUP.RT.2", "BUP.PR.1", "BUP.PR.2"]
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    role: str
+    name: str
+    unit: str
+    position: str
+    sex: str
+    employee_type: str = Employee.Type.PNS
+    heads: str | None = None  # unit code this person heads
+
+
+PERSONAS = [
+    Persona("admin", "administrator", "I Gede Wirawan", "BUP.TU.1", "Pranata Komputer Ahli Muda", "L"),
+    Persona(
+        "pimpinan", "pimpinan", "I Made Sudarsana", "BUP", "Kepala Biro Umum dan Protokol", "L", heads="BUP"
+    ),
+    Persona(
+        "atasan", "atasan", "Ni Luh Putu Ariani", "BUP.TU.1", "Kepala Subbagian Tata Usaha dan Kepegawaian",
+        "P", heads="BUP.TU.1",
+    ),
+    Persona("kepegawaian", "operator_kepegawaian", "Ni Kadek Sri Wahyuni", "BUP.TU.1", "Analis SDM Aparatur", "P"),
+    Persona("perjalanan", "operator_perjalanan", "I Komang Adi Saputra", "BUP.TU.2", "Pengadministrasi Keuangan", "L"),
+    Persona("bendahara", "bendahara", "Ni Wayan Suastini", "BUP.TU.2", "Bendahara Pengeluaran", "P"),
+    Persona("ppk", "ppk", "I Nyoman Darmaja", "BUP.TU", "Kepala Bagian Tata Usaha dan Keuangan", "L", heads="BUP.TU"),
+    Persona("pengurus", "pengurus_barang", "I Ketut Arsana", "BUP.RT.2", "Pengurus Barang", "L"),
+    Persona("peminjaman", "operator_peminjaman", "Made Dwi Lestari", "BUP.RT.1", "Pengelola Sarana dan Prasarana", "P"),
+    Persona("humas", "humas_protokol", "Putu Eka Prasetya", "BUP.PR.2", "Pranata Humas Ahli Pertama", "L"),
+    Persona("pegawai", "pegawai", "Ni Made Ayu Kartika", "BUP.TU.1", "Pengadministrasi Perkantoran", "P"),
+    Persona(
+        "honorer", "pegawai", "Kadek Agus Permana", "BUP.TU.1", "Tenaga Administrasi", "L",
+        employee_type=Employee.Type.NON_ASN,
+    ),
+    Persona("luar", "pegawai", "Gusti Ayu Ratna Dewi", "BHK.PU", "Analis Hukum", "P"),
+]
+
+FIRST_MALE = ["I Wayan", "I Made", "I Nyoman", "I Ketut", "I Putu", "I Kadek", "I Komang", "I Gede",
+              "Ida Bagus", "I Gusti Ngurah", "Anak Agung Gede", "Dewa Gede", "Agus", "Budi", "Rizki", "Andi"]
+FIRST_FEMALE = ["Ni Wayan", "Ni Made", "Ni Nyoman", "Ni Ketut", "Ni Putu", "Ni Kadek", "Ni Komang",
+                "Ni Luh", "Ida Ayu", "Anak Agung Istri", "Desak Made", "Gusti Ayu", "Siti", "Dewi", "Rina"]
+LAST = ["Suardana", "Mahendra", "Sudiarta", "Wirawan", "Astawa", "Suputra", "Arsana", "Parwata",
+        "Sutrisna", "Artini", "Suarni", "Widiastuti", "Purnamasari", "Yuliantari", "Kusuma", "Pratama",
+        "Santoso", "Lestari", "Saraswati", "Darmawan", "Wibawa", "Suryani", "Adnyana", "Budiarta"]
+POSITIONS = ["Analis Kebijakan Ahli Pertama", "Pengadministrasi Umum", "Pranata Komputer Ahli Pertama",
+             "Pengelola Barang Milik Negara", "Pengemudi", "Arsiparis Ahli Pertama", "Pengelola Keuangan",
+             "Penata Layanan Operasional", "Pranata Humas Ahli Muda", "Analis SDM Aparatur Ahli Pertama"]
+
+
+def make_nip(rng: random.Random, sex: str, seq: int) -> tuple[str, dt.date]:
+    """A NIP consistent with domain.md §1.1: birth date, TMT CPNS month, sex digit, sequence."""
+    birth = dt.date(rng.randint(1966, 1998), rng.randint(1, 12), rng.randint(1, 28))
+    tmt_year = birth.year + rng.randint(22, 30)
+    tmt_month = rng.randint(1, 12)
+    sex_digit = "1" if sex == "L" else "2"
+    return f"{birth:%Y%m%d}{tmt_year}{tmt_month:02d}{sex_digit}{seq % 1000:03d}", birth
+
+
+def make_nik(rng: random.Random, sex: str, birth: dt.date) -> str:
+    day = birth.day + (40 if sex == "P" else 0)
+    return f"5171{rng.randint(1, 4):02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}{rng.randint(1, 9999):04d}"
+
+
+@transaction.atomic
+def seed_units() -> dict[str, OrgUnit]:
+    units: dict[str, OrgUnit] = {}
+    for code, name, abbr, kind, parent in UNITS:
+        unit = OrgUnit.objects.filter(code=code).first() or OrgUnit(code=code)
+        unit.name, unit.abbreviation, unit.kind = name, abbr, kind
+        unit.parent = units[parent] if parent else None
+        units[code] = unit_save(unit)
+    return units
+
+
+def _employee(rng, *, key: str, seq: int, name: str, sex: str, etype: str, unit: OrgUnit, position: str):
+    nip, birth = make_nip(rng, sex, seq)
+    asn = etype in Employee.ASN_TYPES
+    lookup = {"internal_number": key}
+    defaults = {
+        "name": name,
+        "sex": sex,
+        "employee_type": etype,
+        "unit": unit,
+        "position_title": position,
+        "nip": nip if asn else None,
+        "nik": make_nik(rng, sex, birth),
+    }
+    employee, _ = Employee.objects.update_or_create(**lookup, defaults=defaults)
+    return employee
+
+
+@transaction.atomic
+def seed_people(scale: int = 1, *, password: str = DEMO_PASSWORD) -> dict[str, Employee]:
+    """One login per persona plus ~40 × scale further employees (about 10% non-ASN)."""
+    rng = random.Random(20261122)  # fixed seed: the same bureau every time
+    units = seed_units()
+    user_model = get_user_model()
+    groups = {g.name: g for g in Group.objects.all()}
+    people: dict[str, Employee] = {}
+    for i, p in enumerate(PERSONAS, start=1):
+        user = user_model.objects.filter(username=p.username).first()
+        if user is None:
+            user = user_model(username=p.username)
+            user.set_password(password)
+        first, _, last = p.name.rpartition(" ")
+        user.first_name, user.last_name = first, last
+        user.is_staff = p.role == "administrator"  # Django admin for reference data
+        user.save()
+        user.groups.add(*(groups[name] for name in {p.role, "pegawai"} if name in groups))
+        employee = _employee(
+            rng, key=f"DEMO-{p.username}", seq=i, name=p.name, sex=p.sex, etype=p.employee_type,
+            unit=units[p.unit], position=p.position,
+        )
+        if employee.user_id != user.pk:
+            employee.user = user
+            employee.save(update_fields=["user"])
+        if p.heads:
+            OrgUnit.objects.filter(code=p.heads).update(head=employee)
+        people[p.username] = employee
+    for n in range(40 * scale - len(PERSONAS)):
+        sex = rng.choice("LP")
+        first = rng.choice(FIRST_MALE if sex == "L" else FIRST_FEMALE)
+        etype = Employee.Type.NON_ASN if n % 10 == 0 else rng.choice(
+            [Employee.Type.PNS] * 6 + [Employee.Type.PPPK, Employee.Type.CPNS]
+        )
+        _employee(
+            rng, key=f"DEMO-{n + 1:06d}", seq=100 + n, name=f"{first} {rng.choice(LAST)}", sex=sex,
+            etype=etype, unit=units[LEAF_UNITS[n % len(LEAF_UNITS)]], position=rng.choice(POSITIONS),
+        )
+    return people

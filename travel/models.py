@@ -1,0 +1,1 @@
+"""Models of travel/ (built by its own issue)."""
