@@ -8,7 +8,9 @@ from django.core.checks import Error, Tags, register
 def check_production_settings(app_configs, **kwargs):
     errors = []
     if not settings.DEBUG and not settings.SECRET_KEY:
-        errors.append(Error("SECRET_KEY is empty.", hint="Set the SECRET_KEY environment variable.", id="situok.E001"))
+        errors.append(
+            Error("SECRET_KEY is empty.", hint="Set the SECRET_KEY environment variable.", id="situok.E001")
+        )
     if not settings.DEBUG and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         errors.append(
             Error(

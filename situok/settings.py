@@ -16,7 +16,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").
 
 DEBUG = env.bool("DEBUG", default=True)
 # The development key is only a default for DEBUG; production must provide its own (checked below).
-SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-situok-key-do-not-use-in-production" if DEBUG else "")
+SECRET_KEY = env.str(
+    "SECRET_KEY", default="dev-insecure-situok-key-do-not-use-in-production" if DEBUG else ""
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -163,7 +165,9 @@ CELERY_TIMEZONE = TIME_ZONE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=True) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=True) else None
+)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)

@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # WAL in a throwaway test database is not needed and leaves side files behind.
     DATABASES["default"]["OPTIONS"].pop("init_command", None)
+STATIC_ROOT = tempfile.mkdtemp(prefix="situok-test-static-")
+WHITENOISE_USE_FINDERS = True  # serve static files from the source folders (browser tests)
+WHITENOISE_AUTOREFRESH = True

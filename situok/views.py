@@ -82,7 +82,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {"filter": filterset, "page": page, "query": query.urlencode()}
-    template = "situok/partials/audit_rows.html" if request.headers.get("HX-Request") else "situok/audit_list.html"
+    template = (
+        "situok/partials/audit_rows.html" if request.headers.get("HX-Request") else "situok/audit_list.html"
+    )
     return render(request, template, context)
 
 
@@ -98,7 +100,9 @@ def export_download(request: HttpRequest, identifier: str, fmt: str) -> FileResp
     if not exporter.available_for(request.user):
         raise Http404
     result = services.export_run(exporter, request.GET.dict(), fmt=fmt, request=request)
-    return FileResponse(result.file, as_attachment=True, filename=result.filename, content_type=result.content_type)
+    return FileResponse(
+        result.file, as_attachment=True, filename=result.filename, content_type=result.content_type
+    )
 
 
 @public

@@ -17,7 +17,7 @@ from django.db import transaction
 from .models import Employee, OrgUnit
 from .services import unit_save
 
-DEMO_PASSWORD = "SituOK-Demo-2026!"  # documented in README; seed_demo refuses to run with DEBUG off
+DEMO_PASSWORD = "SituOK-Demo-2026!"  # noqa: S105  (documented demo login; seed_demo refuses with DEBUG off)
 
 # code, name, abbreviation, kind, parent code
 UNITS = [
@@ -57,34 +57,131 @@ PERSONAS = [
         "pimpinan", "pimpinan", "I Made Sudarsana", "BUP", "Kepala Biro Umum dan Protokol", "L", heads="BUP"
     ),
     Persona(
-        "atasan", "atasan", "Ni Luh Putu Ariani", "BUP.TU.1", "Kepala Subbagian Tata Usaha dan Kepegawaian",
-        "P", heads="BUP.TU.1",
+        "atasan",
+        "atasan",
+        "Ni Luh Putu Ariani",
+        "BUP.TU.1",
+        "Kepala Subbagian Tata Usaha dan Kepegawaian",
+        "P",
+        heads="BUP.TU.1",
     ),
-    Persona("kepegawaian", "operator_kepegawaian", "Ni Kadek Sri Wahyuni", "BUP.TU.1", "Analis SDM Aparatur", "P"),
-    Persona("perjalanan", "operator_perjalanan", "I Komang Adi Saputra", "BUP.TU.2", "Pengadministrasi Keuangan", "L"),
+    Persona(
+        "kepegawaian", "operator_kepegawaian", "Ni Kadek Sri Wahyuni", "BUP.TU.1", "Analis SDM Aparatur", "P"
+    ),
+    Persona(
+        "perjalanan",
+        "operator_perjalanan",
+        "I Komang Adi Saputra",
+        "BUP.TU.2",
+        "Pengadministrasi Keuangan",
+        "L",
+    ),
     Persona("bendahara", "bendahara", "Ni Wayan Suastini", "BUP.TU.2", "Bendahara Pengeluaran", "P"),
-    Persona("ppk", "ppk", "I Nyoman Darmaja", "BUP.TU", "Kepala Bagian Tata Usaha dan Keuangan", "L", heads="BUP.TU"),
+    Persona(
+        "ppk",
+        "ppk",
+        "I Nyoman Darmaja",
+        "BUP.TU",
+        "Kepala Bagian Tata Usaha dan Keuangan",
+        "L",
+        heads="BUP.TU",
+    ),
     Persona("pengurus", "pengurus_barang", "I Ketut Arsana", "BUP.RT.2", "Pengurus Barang", "L"),
-    Persona("peminjaman", "operator_peminjaman", "Made Dwi Lestari", "BUP.RT.1", "Pengelola Sarana dan Prasarana", "P"),
+    Persona(
+        "peminjaman",
+        "operator_peminjaman",
+        "Made Dwi Lestari",
+        "BUP.RT.1",
+        "Pengelola Sarana dan Prasarana",
+        "P",
+    ),
     Persona("humas", "humas_protokol", "Putu Eka Prasetya", "BUP.PR.2", "Pranata Humas Ahli Pertama", "L"),
     Persona("pegawai", "pegawai", "Ni Made Ayu Kartika", "BUP.TU.1", "Pengadministrasi Perkantoran", "P"),
     Persona(
-        "honorer", "pegawai", "Kadek Agus Permana", "BUP.TU.1", "Tenaga Administrasi", "L",
+        "honorer",
+        "pegawai",
+        "Kadek Agus Permana",
+        "BUP.TU.1",
+        "Tenaga Administrasi",
+        "L",
         employee_type=Employee.Type.NON_ASN,
     ),
     Persona("luar", "pegawai", "Gusti Ayu Ratna Dewi", "BHK.PU", "Analis Hukum", "P"),
 ]
 
-FIRST_MALE = ["I Wayan", "I Made", "I Nyoman", "I Ketut", "I Putu", "I Kadek", "I Komang", "I Gede",
-              "Ida Bagus", "I Gusti Ngurah", "Anak Agung Gede", "Dewa Gede", "Agus", "Budi", "Rizki", "Andi"]
-FIRST_FEMALE = ["Ni Wayan", "Ni Made", "Ni Nyoman", "Ni Ketut", "Ni Putu", "Ni Kadek", "Ni Komang",
-                "Ni Luh", "Ida Ayu", "Anak Agung Istri", "Desak Made", "Gusti Ayu", "Siti", "Dewi", "Rina"]
-LAST = ["Suardana", "Mahendra", "Sudiarta", "Wirawan", "Astawa", "Suputra", "Arsana", "Parwata",
-        "Sutrisna", "Artini", "Suarni", "Widiastuti", "Purnamasari", "Yuliantari", "Kusuma", "Pratama",
-        "Santoso", "Lestari", "Saraswati", "Darmawan", "Wibawa", "Suryani", "Adnyana", "Budiarta"]
-POSITIONS = ["Analis Kebijakan Ahli Pertama", "Pengadministrasi Umum", "Pranata Komputer Ahli Pertama",
-             "Pengelola Barang Milik Negara", "Pengemudi", "Arsiparis Ahli Pertama", "Pengelola Keuangan",
-             "Penata Layanan Operasional", "Pranata Humas Ahli Muda", "Analis SDM Aparatur Ahli Pertama"]
+FIRST_MALE = [
+    "I Wayan",
+    "I Made",
+    "I Nyoman",
+    "I Ketut",
+    "I Putu",
+    "I Kadek",
+    "I Komang",
+    "I Gede",
+    "Ida Bagus",
+    "I Gusti Ngurah",
+    "Anak Agung Gede",
+    "Dewa Gede",
+    "Agus",
+    "Budi",
+    "Rizki",
+    "Andi",
+]
+FIRST_FEMALE = [
+    "Ni Wayan",
+    "Ni Made",
+    "Ni Nyoman",
+    "Ni Ketut",
+    "Ni Putu",
+    "Ni Kadek",
+    "Ni Komang",
+    "Ni Luh",
+    "Ida Ayu",
+    "Anak Agung Istri",
+    "Desak Made",
+    "Gusti Ayu",
+    "Siti",
+    "Dewi",
+    "Rina",
+]
+LAST = [
+    "Suardana",
+    "Mahendra",
+    "Sudiarta",
+    "Wirawan",
+    "Astawa",
+    "Suputra",
+    "Arsana",
+    "Parwata",
+    "Sutrisna",
+    "Artini",
+    "Suarni",
+    "Widiastuti",
+    "Purnamasari",
+    "Yuliantari",
+    "Kusuma",
+    "Pratama",
+    "Santoso",
+    "Lestari",
+    "Saraswati",
+    "Darmawan",
+    "Wibawa",
+    "Suryani",
+    "Adnyana",
+    "Budiarta",
+]
+POSITIONS = [
+    "Analis Kebijakan Ahli Pertama",
+    "Pengadministrasi Umum",
+    "Pranata Komputer Ahli Pertama",
+    "Pengelola Barang Milik Negara",
+    "Pengemudi",
+    "Arsiparis Ahli Pertama",
+    "Pengelola Keuangan",
+    "Penata Layanan Operasional",
+    "Pranata Humas Ahli Muda",
+    "Analis SDM Aparatur Ahli Pertama",
+]
 
 
 def make_nip(rng: random.Random, sex: str, seq: int) -> tuple[str, dt.date]:
@@ -131,7 +228,8 @@ def _employee(rng, *, key: str, seq: int, name: str, sex: str, etype: str, unit:
 
 @transaction.atomic
 def seed_people(scale: int = 1, *, password: str = DEMO_PASSWORD) -> dict[str, Employee]:
-    """One login per persona plus ~40 × scale further employees (about 10% non-ASN)."""
+    """One login per persona plus employees up to 40 × scale (about 10% non-ASN); scale 0 creates
+    only the personas (the test suite's fixtures)."""
     rng = random.Random(20261122)  # fixed seed: the same bureau every time
     units = seed_units()
     user_model = get_user_model()
@@ -148,8 +246,14 @@ def seed_people(scale: int = 1, *, password: str = DEMO_PASSWORD) -> dict[str, E
         user.save()
         user.groups.add(*(groups[name] for name in {p.role, "pegawai"} if name in groups))
         employee = _employee(
-            rng, key=f"DEMO-{p.username}", seq=i, name=p.name, sex=p.sex, etype=p.employee_type,
-            unit=units[p.unit], position=p.position,
+            rng,
+            key=f"DEMO-{p.username}",
+            seq=i,
+            name=p.name,
+            sex=p.sex,
+            etype=p.employee_type,
+            unit=units[p.unit],
+            position=p.position,
         )
         if employee.user_id != user.pk:
             employee.user = user
@@ -157,14 +261,22 @@ def seed_people(scale: int = 1, *, password: str = DEMO_PASSWORD) -> dict[str, E
         if p.heads:
             OrgUnit.objects.filter(code=p.heads).update(head=employee)
         people[p.username] = employee
-    for n in range(40 * scale - len(PERSONAS)):
+    for n in range(max(0, 40 * scale - len(PERSONAS))):
         sex = rng.choice("LP")
         first = rng.choice(FIRST_MALE if sex == "L" else FIRST_FEMALE)
-        etype = Employee.Type.NON_ASN if n % 10 == 0 else rng.choice(
-            [Employee.Type.PNS] * 6 + [Employee.Type.PPPK, Employee.Type.CPNS]
+        etype = (
+            Employee.Type.NON_ASN
+            if n % 10 == 0
+            else rng.choice([Employee.Type.PNS] * 6 + [Employee.Type.PPPK, Employee.Type.CPNS])
         )
         _employee(
-            rng, key=f"DEMO-{n + 1:06d}", seq=100 + n, name=f"{first} {rng.choice(LAST)}", sex=sex,
-            etype=etype, unit=units[LEAF_UNITS[n % len(LEAF_UNITS)]], position=rng.choice(POSITIONS),
+            rng,
+            key=f"DEMO-{n + 1:06d}",
+            seq=100 + n,
+            name=f"{first} {rng.choice(LAST)}",
+            sex=sex,
+            etype=etype,
+            unit=units[LEAF_UNITS[n % len(LEAF_UNITS)]],
+            position=rng.choice(POSITIONS),
         )
     return people

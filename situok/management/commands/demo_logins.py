@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "Print the demo logins per role."
 
     def handle(self, *args, **options):
-        self.stdout.write("\nSITU OK demo — http://127.0.0.1:8000/  (password for every demo login: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(
+            "\nSITU OK demo — http://127.0.0.1:8000/  (password for every demo login: %s)\n" % DEMO_PASSWORD
+        )
         self.stdout.write(f"{'login':<14} {'role':<30} name")
         for p in PERSONAS:
             self.stdout.write(f"{p.username:<14} {ROLES_BY_CODE[p.role].label!s:<30} {p.name}")

@@ -11,7 +11,12 @@ SCHEMES = [
     ("travel-sppd", "Surat Perintah Perjalanan Dinas", "000.1.2.3", "{kode}/{nomor}/{unit}/{tahun}"),
     ("bookings-vehicle", "Surat Peminjaman Kendaraan Dinas", "000.1.7.1", "{kode}/{nomor}/{unit}/{tahun}"),
     ("bookings-room", "Surat Penggunaan Fasilitas Kantor", "000.1.4", "{kode}/{nomor}/{unit}/{tahun}"),
-    ("assets-bast", "Berita Acara Serah Terima Barang", "000.2.3", "{kode}/{nomor}/{unit}/{bulan_romawi}/{tahun}"),
+    (
+        "assets-bast",
+        "Berita Acara Serah Terima Barang",
+        "000.2.3",
+        "{kode}/{nomor}/{unit}/{bulan_romawi}/{tahun}",
+    ),
 ]
 
 
@@ -24,7 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale: int, force: bool, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("seed_demo creates demo logins with a published password; refusing with DEBUG off.")
+            raise CommandError(
+                "seed_demo creates demo logins with a published password; refusing with DEBUG off."
+            )
         if scale < 1:
             raise CommandError("--scale must be at least 1")
         roles_sync()

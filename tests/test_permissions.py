@@ -1,0 +1,102 @@
+"""The permission matrix: every URL of the project, every persona that matters, the expected status.
+
+Adding a URL pattern without rows here fails ``test_every_url_pattern_has_rows``. The Django admin is
+covered as one namespace (its index and a model page): it has its own staff check and is a reference
+tool for Administrators, not the main UI.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ANON = "anon"
+EVERY_PERSONA = (
+    "admin", "pimpinan", "atasan", "kepegawaian", "perjalanan", "bendahara", "ppk",
+    "pengurus", "peminjaman", "humas", "pegawai", "honorer", "luar",
+)  # fmt: skip
+NOT_ADMIN = tuple(p for p in EVERY_PERSONA if p != "admin")
+LOGIN_REDIRECT = 302
+
+# (url name, kwargs, method, persona, expected status)
+MATRIX: list[tuple[str, dict, str, str, int]] = [
+    ("home", {}, "get", ANON, LOGIN_REDIRECT),
+    *[("home", {}, "get", p, 200) for p in EVERY_PERSONA],
+    ("login", {}, "get", ANON, 200),
+    ("login", {}, "get", "pegawai", 302),  # already signed in → home
+    ("logout", {}, "post", ANON, 302),
+    ("logout", {}, "post", "pegawai", 302),
+    ("logout", {}, "get", "pegawai", 405),
+    ("password_change", {}, "get", ANON, LOGIN_REDIRECT),
+    *[("password_change", {}, "get", p, 200) for p in EVERY_PERSONA],
+    ("audit_list", {}, "get", ANON, LOGIN_REDIRECT),
+    ("audit_list", {}, "get", "admin", 200),
+    *[("audit_list", {}, "get", p, 403) for p in NOT_ADMIN],
+    ("export_download", {"identifier": "audit", "fmt": "xlsx"}, "get", ANON, LOGIN_REDIRECT),
+    ("export_download", {"identifier": "audit", "fmt": "xlsx"}, "get", "admin", 200),
+    ("export_download", {"identifier": "audit", "fmt": "pdf"}, "get", "admin", 200),
+    ("export_download", {"identifier": "audit", "fmt": "csv"}, "get", "admin", 200),
+    ("export_download", {"identifier": "audit", "fmt": "exe"}, "get", "admin", 404),
+    ("export_download", {"identifier": "tidak-ada", "fmt": "xlsx"}, "get", "admin", 404),
+    *[("export_download", {"identifier": "audit", "fmt": "xlsx"}, "get", p, 404) for p in NOT_ADMIN],
+    ("set_language", {}, "post", ANON, 302),
+    ("set_language", {}, "post", "pegawai", 302),
+    ("healthz", {}, "get", ANON, 200),
+    ("admin:index", {}, "get", ANON, 302),
+    ("admin:index", {}, "get", "pegawai", 302),
+    ("admin:index", {}, "get", "admin", 200),
+    ("admin:situok_auditevent_changelist", {}, "get", "admin", 200),
+    ("admin:situok_auditevent_changelist", {}, "get", "pegawai", 302),
+]
+
+# Views reachable without login by design.
+PUBLIC = {"login", "logout", "set_language", "healthz"}
+
+
+def _url_names(resolver=None, namespace: str = "") -> set[str]:
+    resolver = resolver or get_resolver()
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern, ns)
+        elif isinstance(pattern, URLPattern):
+            names.add(
+                f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+            )
+    return names
+
+
+def test_every_url_pattern_has_rows():
+    covered = {row[0] for row in MATRIX}
+    missing = sorted(n for n in _url_names() if not n.startswith("admin:") and n not in covered)
+    assert not missing, f"URL patterns without permission-matrix rows: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "kwargs", "method", "persona", "expected"), MATRIX)
+def test_permission_matrix(client_as, name, kwargs, method, persona, expected):
+    client = client_as(persona)
+    url = reverse(name, kwargs=kwargs)
+    data = {"language": "en", "next": "/"} if name == "set_language" else {}
+    response = getattr(client, method)(url, data)
+    assert response.status_code == expected, f"{method.upper()} {url} as {persona}"
+    if (
+        expected == LOGIN_REDIRECT
+        and persona == ANON
+        and name not in PUBLIC
+        and not name.startswith("admin:")
+    ):
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_anonymous_users_are_redirected_to_login_everywhere_and_never_get_a_server_error(client):
+    for name in sorted(_url_names()):
+        if name.startswith("admin:") or name in PUBLIC or name.startswith("<"):
+            continue
+        kwargs = next(row[1] for row in MATRIX if row[0] == name)
+        url = reverse(name, kwargs=kwargs)
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
