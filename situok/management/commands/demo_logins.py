@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(
-            "\nSITU OK demo — http://127.0.0.1:8000/  (password for every demo login: %s)\n" % DEMO_PASSWORD
+            f"\nSITU OK demo — http://127.0.0.1:8000/  (password for every demo login: {DEMO_PASSWORD})\n"
         )
         self.stdout.write(f"{'login':<14} {'role':<30} name")
         for p in PERSONAS:
