@@ -40,9 +40,7 @@ def reference_list(request: HttpRequest) -> HttpResponse:
     qs = AuditEvent.objects.order_by("-id")
     if cursor is not None:
         qs = qs.filter(id__lt=cursor)
-    rows = list(
-        qs.values_list("id", "created_at", "actor_label", "action", "target_label")[: PER_PAGE + 1]
-    )
+    rows = list(qs.values_list("id", "created_at", "actor_label", "action", "target_label")[: PER_PAGE + 1])
     next_cursor = rows[PER_PAGE - 1][0] if len(rows) > PER_PAGE else None
     parts = ["<!doctype html><title>Referensi</title><table>"]
     for pk, created_at, actor, action, target in rows[:PER_PAGE]:

@@ -273,6 +273,7 @@ class ListPDF(BasePDF):
     """
 
     font_size = 7.5
+    cell_padding = 2.5
 
     def __init__(
         self,
@@ -299,6 +300,13 @@ class ListPDF(BasePDF):
                 "subtitle", fontName=FONT, fontSize=9, leading=11, alignment=TA_CENTER, spaceBefore=2
             ),
             "head": ParagraphStyle("head", fontName=FONT_BOLD, fontSize=self.font_size, leading=leading),
+            "head_number": ParagraphStyle(
+                "head_number",
+                fontName=FONT_BOLD,
+                fontSize=self.font_size,
+                leading=leading,
+                alignment=TA_RIGHT,
+            ),
             "cell": ParagraphStyle(
                 "cell", fontName=FONT, fontSize=self.font_size, leading=leading, alignment=TA_LEFT
             ),
@@ -329,10 +337,14 @@ class ListPDF(BasePDF):
             return formats.angka(amount)
         return str(value)
 
-    def _cell(self, column: Column, value: Any) -> Paragraph:
+    def _cell(self, column: Column, value: Any, inner_width: float) -> str | Paragraph:
+        """A table cell: plain text when it fits on one line (cheap to lay out, and ReportLab draws it
+        verbatim, so no markup is interpreted), otherwise an escaped, wrapping ``Paragraph``."""
         text = self.format_value(column, value)
         if len(text) > MAX_CELL_CHARS:
             text = text[: MAX_CELL_CHARS - 1] + "…"
+        if "\n" not in text and stringWidth(text, FONT, self.font_size) <= inner_width:
+            return text
         style = self.styles["number"] if column.kind in _NUMERIC_KINDS else self.styles["cell"]
         return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
@@ -340,10 +352,20 @@ class ListPDF(BasePDF):
         width = self.pagesize[0] - self.margin_left - self.margin_right
         total = sum(max(column.width, 1) for column in self.columns) or 1
         col_widths = [width * max(column.width, 1) / total for column in self.columns]
-        head = [Paragraph(escape(str(column.label)), self.styles["head"]) for column in self.columns]
-        data: list[list[Paragraph]] = [head]
+        inner = [w - 2 * self.cell_padding for w in col_widths]
+        head = [
+            Paragraph(
+                escape(str(column.label)),
+                self.styles["head_number" if column.kind in _NUMERIC_KINDS else "head"],
+            )
+            for column in self.columns
+        ]
+        data: list[list[str | Paragraph]] = [head]
         data.extend(
-            [self._cell(column, value) for column, value in zip(self.columns, row, strict=False)]
+            [
+                self._cell(column, value, inner_width)
+                for column, value, inner_width in zip(self.columns, row, inner, strict=False)
+            ]
             for row in self.rows
         )
         empty = len(data) == 1
@@ -356,10 +378,19 @@ class ListPDF(BasePDF):
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE6F1")),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F3F5F7")]),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+            # Plain-text cells: the same font and leading as the paragraph styles.
+            ("FONTNAME", (0, 1), (-1, -1), FONT),
+            ("FONTSIZE", (0, 1), (-1, -1), self.font_size),
+            ("LEADING", (0, 1), (-1, -1), self.font_size + 1.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), self.cell_padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), self.cell_padding),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]
+        style += [
+            ("ALIGN", (index, 1), (index, -1), "RIGHT")
+            for index, column in enumerate(self.columns)
+            if column.kind in _NUMERIC_KINDS
         ]
         if empty:
             style.append(("SPAN", (0, 1), (-1, 1)))

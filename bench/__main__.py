@@ -1,0 +1,291 @@
+"""``python -m bench``: build the data, serve with gunicorn, run the scenarios and the export bench, report.
+
+Progress goes to stderr; the result tables go to stdout and, with every detail, to
+``bench/results/latest.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from . import dataset, exportbench, report
+from .client import Client
+from .loadgen import ScenarioResult, run_scenario
+from .scenarios import REFERENCE_BARE, REFERENCE_LIST, SCENARIOS, Scenario, cursor_range, path_context
+from .server import Gunicorn
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "SituOK-Demo-2026!"  # staff.demo.DEMO_PASSWORD; the bench database holds demo data only
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smoke test: 2 s per scenario, 20k export rows")
+    parser.add_argument("--seconds", type=float, help="measured seconds per scenario (default 8, quick 2)")
+    parser.add_argument("--warmup", type=float, help="unrecorded seconds before each scenario (default 1)")
+    parser.add_argument("--threads", type=int, default=4, help="concurrent client threads (default 4)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--worker-threads", type=int, default=1, help=">1 uses gunicorn's gthread workers")
+    parser.add_argument(
+        "--max-requests", type=int, default=50_000, help="cap of recorded requests per scenario"
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000, help="audit events in the database")
+    parser.add_argument(
+        "--export-rows", type=int, help="rows per export variant (default 100000, quick 20000)"
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="GLOB", help="scenarios to run (repeatable)"
+    )
+    parser.add_argument("--skip-http", action="store_true", help="no gunicorn / HTTP scenarios")
+    parser.add_argument("--skip-export", action="store_true", help="no export bench")
+    parser.add_argument("--explain", action="store_true", help="also EXPLAIN ANALYZE the audit list queries")
+    parser.add_argument("--reload", action="store_true", help="regenerate the audit events even if present")
+    parser.add_argument(
+        "--keep-db",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep the bench database for the next run (default); --no-keep-db drops it at the end",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", dataset.DEFAULT_DATABASE_URL),
+        help="local PostgreSQL database whose name contains 'bench' (env BENCH_DATABASE_URL)",
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
+    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    args = parser.parse_args(argv)
+    args.seconds = args.seconds or (2.0 if args.quick else 8.0)
+    args.warmup = args.warmup if args.warmup is not None else (0.5 if args.quick else 1.0)
+    args.export_rows = args.export_rows or (20_000 if args.quick else 100_000)
+    if args.threads < 1 or args.workers < 1 or args.seconds <= 0 or args.rows < args.export_rows:
+        parser.error("threads and workers must be >= 1, seconds > 0, rows >= export rows")
+    if args.threads > 32 or args.seconds > 300:
+        parser.error("the load is bounded: at most 32 threads and 300 s per scenario")
+    return args
+
+
+def selected(only: list[str]) -> list[Scenario]:
+    """The scenarios matching ``--only`` globs; the two references always run (the ratios need them)."""
+    if not only:
+        return list(SCENARIOS)
+    keep = {REFERENCE_BARE, REFERENCE_LIST}
+    return [s for s in SCENARIOS if s.name in keep or any(fnmatch.fnmatch(s.name, g) for g in only)]
+
+
+def prepare(args: argparse.Namespace, env: dict[str, str]) -> dataset.DatasetFacts:
+    url = args.database_url
+    if dataset.ensure_database(url):
+        say(f"created database {dataset.database_name(url)}")
+    for command in (["migrate", "--noinput"], ["sync_roles"], ["seed_demo", "--force"]):
+        say(f"manage.py {' '.join(command)}")
+        dataset.manage(command, env)
+    say("manage.py collectstatic (manifest storage needs it with DEBUG=0)")
+    # bench.static_settings adds the source maps the vendored Bootstrap refers to (see its docstring).
+    dataset.manage(
+        ["collectstatic", "--noinput", "--verbosity", "0", "--settings", "bench.static_settings"], env
+    )
+    return dataset.ensure_audit_rows(url, args.rows, reload=args.reload, progress=say)
+
+
+def run_http(
+    args: argparse.Namespace, env: dict[str, str], facts: dataset.DatasetFacts
+) -> tuple[list[ScenarioResult], dict[str, Any]]:
+    scenarios = selected(args.only)
+    context = path_context(facts)
+    cursors = cursor_range(facts)
+    log_path = RESULTS_DIR / "gunicorn.log"
+    server = Gunicorn(env, log_path, workers=args.workers, threads=args.worker_threads)
+    say(f"gunicorn on 127.0.0.1:{server.port} ({args.workers} workers × {args.worker_threads} threads)")
+    results: list[ScenarioResult] = []
+    with server:
+        anonymous = [Client(server.port) for _ in range(args.threads)]
+        signed_in = [Client(server.port) for _ in range(args.threads)]
+        for client in signed_in:
+            client.login(ADMIN_USERNAME, ADMIN_PASSWORD)
+        try:
+            for scenario in scenarios:
+                clients = signed_in if scenario.needs_login else anonymous
+                result = run_scenario(
+                    scenario,
+                    clients,
+                    seconds=args.seconds,
+                    warmup=args.warmup,
+                    max_requests=args.max_requests,
+                    context=context,
+                    cursor_range=cursors,
+                )
+                say(
+                    f"  {result.name:<24} {result.rps:8.1f} req/s  p95 {result.latency_ms(0.95):7.1f} ms"
+                    f"  errors {result.errors}"
+                )
+                results.append(result)
+            download = http_download(args, signed_in[0], facts) if not args.skip_export else {}
+        finally:
+            for client in anonymous + signed_in:
+                client.close()
+    return results, download
+
+
+def explain_targets(scenarios: list[Scenario], facts: dataset.DatasetFacts) -> list[str]:
+    """``name=path`` for each audit list scenario; filtered ones also with a cursor half-way down."""
+    context = path_context(facts)
+    low, high = cursor_range(facts)
+    middle = urlencode({"cursor": (low + high) // 2})
+    targets = []
+    for s in scenarios:
+        if not s.path.startswith("/audit/"):
+            continue
+        path = s.path.format(**context)
+        if s.deep_cursor:
+            targets.append(f"{s.name}={path}{'&' if '?' in path else '?'}{middle}")
+            continue
+        targets.append(f"{s.name}={path}")
+        if "?" in path:
+            targets.append(f"{s.name}+deep={path}&{middle}")
+    return targets
+
+
+def http_download(args: argparse.Namespace, client: Client, facts: dataset.DatasetFacts) -> dict[str, Any]:
+    """One real download of the audit export filtered to about ``export_rows`` events by date."""
+    first_day, last_day, rows = dataset.days_covering(args.database_url, facts.first_id, args.export_rows)
+    path = "/ekspor/audit/xlsx/?" + urlencode({"date_from": first_day, "date_to": last_day})
+    say(f"download {path} ({rows:,} rows)")
+    started = time.perf_counter()
+    response = client.get(path)
+    seconds = time.perf_counter() - started
+    return {
+        "path": path,
+        "status": response.status,
+        "rows": rows,
+        "bytes": len(response.body),
+        "seconds": round(seconds, 3),
+        "rows_per_s": round(rows / seconds, 1) if seconds else None,
+    }
+
+
+def run_exports(
+    args: argparse.Namespace, env: dict[str, str], facts: dataset.DatasetFacts
+) -> list[dict[str, Any]]:
+    hi = dataset.nth_id(args.database_url, facts.first_id, args.export_rows)
+    results = []
+    for variant in exportbench.VARIANTS:
+        say(f"export {variant}: ids {facts.first_id}..{hi}")
+        result = exportbench.run_variant(variant, facts.first_id, hi, env)
+        if "error" in result:
+            say(f"  failed:\n{result['error']}")
+        else:
+            say(f"  {result['rows_per_s']:,.0f} rows/s, peak {result['peak_rss_mb']} MB")
+        results.append(result)
+    return results
+
+
+def run_explain(env: dict[str, str], targets: list[str]) -> Path | None:
+    if not targets:
+        return None
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.explain", *targets],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    target = RESULTS_DIR / "explain.txt"
+    target.write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    return target
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in ("django", "gunicorn", "psycopg", "xlsxwriter", "openpyxl"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "—"
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.list:
+        for s in SCENARIOS:
+            print(f"{s.name:<24} {'login ' if s.needs_login else 'anon  '} {s.path:<48} {s.description}")
+        return 0
+    dataset.check_bench_url(args.database_url)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    # A fresh key per run: sessions of earlier runs are worthless, nothing secret outlives the run.
+    env = dataset.bench_environment(args.database_url, secrets.token_hex(32), RESULTS_DIR / "staticfiles")
+
+    facts = prepare(args, env)
+    say(f"dataset: {facts.rows:,} events {facts.first_day}..{facts.last_day}, max id {facts.max_id}")
+    http_results: list[ScenarioResult] = []
+    download: dict[str, Any] = {}
+    if not args.skip_http:
+        http_results, download = run_http(args, env, facts)
+    export_results = [] if args.skip_export else run_exports(args, env, facts)
+    explain_file = run_explain(env, explain_targets(selected(args.only), facts)) if args.explain else None
+
+    duration = time.perf_counter() - started
+    lines = [
+        f"SITU OK bench — {os.cpu_count()} CPUs, PostgreSQL {dataset.postgres_info(args.database_url)['server_version']},"
+        f" {facts.rows:,} audit events, gunicorn {args.workers}×{args.worker_threads},"
+        f" {args.threads} client threads, {args.seconds:g} s per scenario",
+    ]
+    if http_results:
+        lines += ["", report.http_table(http_results)]
+    if download:
+        lines += [
+            "",
+            f"HTTP download {download['path']}: HTTP {download['status']}, {download['rows']:,} rows,"
+            f" {download['bytes'] / 1e6:.1f} MB in {download['seconds']:.2f} s ({download['rows_per_s']:,.0f} rows/s)",
+        ]
+    if export_results:
+        lines += ["", report.export_table(export_results)]
+    if explain_file:
+        lines += ["", f"EXPLAIN ANALYZE of the audit list queries: {explain_file}"]
+    lines += ["", f"total {duration:.0f} s; details in {args.output}"]
+    print("\n".join(lines))
+
+    payload = {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "duration_s": round(duration, 1),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "versions": versions(),
+        "postgres": dataset.postgres_info(args.database_url),
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "dataset": facts.as_dict(),
+        "http": [r.as_dict() for r in http_results],
+        "download": download,
+        "export": export_results,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not args.keep_db:
+        say(f"dropping database {dataset.database_name(args.database_url)}")
+        dataset.drop_database(args.database_url)
+    failed = any(r.errors for r in http_results) or any("error" in r for r in export_results)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

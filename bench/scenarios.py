@@ -1,0 +1,95 @@
+"""The HTTP scenarios, declared as data. To add one, append a ``Scenario`` (see ``bench/README.md``).
+
+``path`` may use ``{placeholders}`` filled from :func:`path_context` (facts about the loaded data, e.g.
+``{popular_actor}``, ``{mid_from}``), so scenarios stay valid whatever day the data was generated.
+``deep_cursor`` is the share of requests that append ``cursor=<random id>`` somewhere in the oldest 90 %
+of the table, i.e. a user paging far back (keyset pagination must cost the same at any depth).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from .dataset import POPULAR_ACTOR, RARE_ACTOR, DatasetFacts
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str
+    needs_login: bool = False
+    deep_cursor: float = 0.0
+    description: str = ""
+
+    def url(self, context: dict[str, str], rng: random.Random, cursor_range: tuple[int, int]) -> str:
+        """The request path for one request (a fresh random cursor where the scenario asks for one)."""
+        path = self.path.format(**context)
+        if self.deep_cursor and rng.random() < self.deep_cursor:
+            separator = "&" if "?" in path else "?"
+            path = f"{path}{separator}{urlencode({'cursor': rng.randint(*cursor_range)})}"
+        return path
+
+
+REFERENCE_BARE = "ref.bare"
+REFERENCE_LIST = "ref.list"
+
+SCENARIOS: list[Scenario] = [
+    Scenario(REFERENCE_BARE, "/bench/bare/", description="ceiling: tiny response, no database"),
+    Scenario(
+        REFERENCE_LIST,
+        "/bench/reference-list/",
+        deep_cursor=0.5,
+        description="minimal keyset list, 50 rows of values_list, no count (half of the requests deep)",
+    ),
+    Scenario("login.page", "/masuk/", description="sign-in form, anonymous"),
+    Scenario("home", "/", needs_login=True, description="home page of the administrator"),
+    Scenario("audit.list", "/audit/", needs_login=True, description="audit trail, first page"),
+    Scenario(
+        "audit.list.deep", "/audit/", needs_login=True, deep_cursor=1.0, description="audit, deep cursor"
+    ),
+    Scenario(
+        "audit.list.action", "/audit/?action=travel.", needs_login=True, description="filter: action prefix"
+    ),
+    Scenario(
+        "audit.list.user",
+        "/audit/?user={popular_actor}",
+        needs_login=True,
+        description="filter: a busy user (about 8 % of the events)",
+    ),
+    Scenario(
+        "audit.list.user.rare",
+        "/audit/?user={rare_actor}",
+        needs_login=True,
+        description="filter: a quiet user (about 1.4 % of the events)",
+    ),
+    Scenario(
+        "audit.list.date",
+        "/audit/?date_from={mid_from}&date_to={mid_to}",
+        needs_login=True,
+        description="filter: one week six months back",
+    ),
+]
+
+
+def path_context(facts: DatasetFacts) -> dict[str, str]:
+    """Values for the ``{placeholders}`` of scenario paths."""
+    first = dt.date.fromisoformat(facts.first_day)
+    last = dt.date.fromisoformat(facts.last_day)
+    mid = first + (last - first) / 2
+    mid -= dt.timedelta(days=mid.weekday())  # that week's Monday
+    return {
+        "popular_actor": POPULAR_ACTOR,
+        "rare_actor": RARE_ACTOR,
+        "mid_from": mid.isoformat(),
+        "mid_to": (mid + dt.timedelta(days=6)).isoformat(),
+    }
+
+
+def cursor_range(facts: DatasetFacts) -> tuple[int, int]:
+    """Cursors "deep in the table": anywhere in the oldest 90 % of the generated events."""
+    low = facts.first_id + 1000
+    high = facts.first_id + int((facts.last_id - facts.first_id) * 0.9)
+    return low, max(low, high)
