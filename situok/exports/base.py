@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, BinaryIO, ClassVar, Literal, NamedTuple
+from typing import Any, BinaryIO, ClassVar, Literal, NamedTuple, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
@@ -163,9 +163,10 @@ class ListExporter(BaseExporter):
 # --- Registry -------------------------------------------------------------------------------------
 
 exporters: dict[str, type[BaseExporter]] = {}
+ExporterT = TypeVar("ExporterT", bound=type[BaseExporter])
 
 
-def register(cls: type[BaseExporter]) -> type[BaseExporter]:
+def register(cls: ExporterT) -> ExporterT:
     """Class decorator adding an exporter to the registry; a duplicate identifier is a configuration
     error (two downloads must never share a URL)."""
     identifier = getattr(cls, "identifier", "")

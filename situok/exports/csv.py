@@ -46,12 +46,18 @@ def write_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> Binar
     """Write a header row of column labels and then ``rows``; returns a temporary file positioned at 0."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
     text = io.TextIOWrapper(output, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
-    writer.writerow([neutralise(str(column.label)) for column in columns])
-    yes, no = _("Ya"), _("Tidak")
-    for row in rows:
-        writer.writerow([_cell(column, value, yes, no) for column, value in zip(columns, row, strict=False)])
-    text.flush()
+    try:
+        writer = csv.writer(text)
+        writer.writerow([neutralise(str(column.label)) for column in columns])
+        yes, no = _("Ya"), _("Tidak")
+        for row in rows:
+            writer.writerow(
+                [_cell(column, value, yes, no) for column, value in zip(columns, row, strict=False)]
+            )
+        text.flush()
+    except BaseException:
+        text.close()  # closes ``output`` too
+        raise
     text.detach()  # keep ``output`` open after the wrapper goes away
     output.seek(0)
     return output

@@ -413,6 +413,10 @@ def write_pdf(
 ) -> BinaryIO:
     """Render a list export as PDF into a temporary file positioned at 0."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
-    ListPDF(title, columns, rows, subtitle=subtitle).render_to(output)
+    try:
+        ListPDF(title, columns, rows, subtitle=subtitle).render_to(output)
+    except BaseException:
+        output.close()
+        raise
     output.seek(0)
     return output

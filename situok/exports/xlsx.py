@@ -7,6 +7,7 @@ Rows go straight to a temporary file on disk, so a 200,000-row export costs as m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tempfile
@@ -62,10 +63,25 @@ def write_xlsx(
         output,
         {"constant_memory": True, "in_memory": False, "tmpdir": tempfile.gettempdir()},
     )
-    workbook.set_properties(
-        {"title": str(title), "subject": str(subtitle or ""), "comments": str(subtitle or "")}
-    )
-    sheet = workbook.add_worksheet(sheet_name(title))
+    try:
+        workbook.set_properties(
+            {"title": str(title), "subject": str(subtitle or ""), "comments": str(subtitle or "")}
+        )
+        _fill_sheet(workbook, workbook.add_worksheet(sheet_name(title)), columns, rows)
+        workbook.close()
+    except BaseException:
+        # close() removes xlsxwriter's own temporary row files; the partial workbook is discarded.
+        with contextlib.suppress(Exception):
+            workbook.close()
+        output.close()
+        raise
+    output.seek(0)
+    return output
+
+
+def _fill_sheet(
+    workbook: xlsxwriter.Workbook, sheet: Any, columns: Sequence[Column], rows: Iterable[Sequence[Any]]
+) -> None:
 
     header = workbook.add_format(
         {"bold": True, "bg_color": HEADER_FILL, "border": 1, "text_wrap": True, "valign": "top"}
@@ -105,6 +121,3 @@ def write_xlsx(
 
     if columns:
         sheet.autofilter(0, 0, row_index, len(columns) - 1)
-    workbook.close()
-    output.seek(0)
-    return output

@@ -110,7 +110,8 @@ def test_password_change_succeeds_and_is_audited(client_as, personas):
     client = client_as("pegawai")
     new = "Kopi-Bali-Kintamani-2026"
     response = client.post(
-        reverse("password_change"), {"old_password": DEMO_PASSWORD, "new_password1": new, "new_password2": new}
+        reverse("password_change"),
+        {"old_password": DEMO_PASSWORD, "new_password1": new, "new_password2": new},
     )
     assert response.status_code == 302
     personas["pegawai"].refresh_from_db()

@@ -390,3 +390,13 @@ def test_qr_flowable_has_the_requested_size():
     drawing = qr_flowable("https://situok.example/v/1", size_mm=30)
     assert drawing.width == pytest.approx(30 * 72 / 25.4)
     assert drawing.height == drawing.width
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "pdf"])
+def test_an_error_while_reading_rows_propagates(fmt):
+    def failing_rows():
+        yield ("Pegawai", 1, None, None, None, None, None)
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError, match="database went away"):
+        SampleExporter(rows=failing_rows()).render({}, user=FakeUser(), fmt=fmt)

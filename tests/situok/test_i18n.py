@@ -12,7 +12,9 @@ from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ["situok", "staff", "travel", "assets", "bookings", "attendance"]
-PY_CALL = re.compile(r"""\b(?:_|gettext|gettext_lazy|pgettext_lazy)\(\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"\s*\))""")
+PY_CALL = re.compile(
+    r"""\b(?:_|gettext|gettext_lazy|pgettext_lazy)\(\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"\s*\))"""
+)
 TPL_TRANS = re.compile(r"""{%\s*translate\s+"([^"]*)"|{%\s*translate\s+'([^']*)'""")
 TPL_BLOCK = re.compile(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", re.S)
 

@@ -30,7 +30,7 @@ def test_templates_have_no_inline_scripts_and_no_cdn():
 
 def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "situok.settings",
         "DEBUG": "0",
         "SECRET_KEY": "x" * 20 + "-production-test-key-" + "y" * 30,
@@ -54,7 +54,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "situok.settings", "DEBUG": "0", "SECRET_KEY": ""}
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr + result.stdout

@@ -37,13 +37,17 @@ def test_pdf_is_accepted_by_content_whatever_its_name():
 
 def test_a_renamed_executable_is_refused_with_an_indonesian_message():
     with pytest.raises(ValidationError) as exc:
-        clean_upload(SimpleUploadedFile("surat.pdf", b"MZ\x90\x00 this is not a pdf", content_type="application/pdf"))
+        clean_upload(
+            SimpleUploadedFile("surat.pdf", b"MZ\x90\x00 this is not a pdf", content_type="application/pdf")
+        )
     assert "Jenis berkas tidak diizinkan" in exc.value.messages[0]
 
 
 def test_html_disguised_as_an_image_is_refused():
     with pytest.raises(ValidationError):
-        clean_upload(SimpleUploadedFile("foto.jpg", b"<html><script>alert(1)</script>", content_type="image/jpeg"))
+        clean_upload(
+            SimpleUploadedFile("foto.jpg", b"<html><script>alert(1)</script>", content_type="image/jpeg")
+        )
 
 
 def test_truncated_pdf_is_refused():
