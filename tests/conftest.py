@@ -11,6 +11,7 @@ humas · pegawai (an ASN employee) · honorer (non-ASN) · luar (an employee of 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from situok.services import roles_sync
@@ -25,8 +26,13 @@ PERSONA_NAMES = (
 @pytest.fixture
 def personas(db):
     roles_sync()
-    employees = seed_people(scale=0, password=DEMO_PASSWORD)
-    return {name: employees[name].user for name in PERSONA_NAMES}
+    seed_people(scale=0, password=DEMO_PASSWORD)
+    users = (
+        get_user_model()
+        .objects.select_related("employee__unit")
+        .in_bulk(PERSONA_NAMES, field_name="username")
+    )
+    return {name: users[name] for name in PERSONA_NAMES}
 
 
 @pytest.fixture
