@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import connection
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "situok_session_started"
@@ -52,4 +53,25 @@ class QueryCountHeaderMiddleware:
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
         response["X-Query-Count"] = str(count)
+        return response
+
+
+class LanguageMiddleware:
+    """Indonesian unless the user chose another language with the switch (cookie).
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: many office PCs run
+    an English browser, and the bureau's working language is Indonesian.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
         return response

@@ -61,3 +61,11 @@ def test_indonesian_is_the_default_language():
     assert settings.LANGUAGE_CODE == "id"
     with translation.override("id"):
         assert str(translation.gettext("Beranda")) == "Beranda"
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian_until_the_user_switches(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Masuk ke SITU OK" in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Sign in to SITU OK" in client.get(reverse("login")).content.decode()
