@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Employee, OrgUnit
+from .models import CorrectionRequest, Employee, OrgUnit, Position, StaffDocument
 from .services import unit_save
 
 
@@ -16,8 +16,20 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Employee)
 class EmployeeAdmin(admin.ModelAdmin):
-    list_display = ("name", "nip", "employee_type", "unit", "position_title")
-    list_filter = ("employee_type", "unit")
+    list_display = ("name", "nip", "employee_type", "unit", "position", "status")
+    list_filter = ("employee_type", "status")
     search_fields = ("name", "nip")
+    list_select_related = ("unit", "position")
+    raw_id_fields = ("user", "supervisor", "position")
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "functional_level", "eselon", "unit", "bup")
+    list_filter = ("kind", "eselon")
+    search_fields = ("name",)
     list_select_related = ("unit",)
-    raw_id_fields = ("user", "supervisor")
+
+
+admin.site.register(StaffDocument)
+admin.site.register(CorrectionRequest)

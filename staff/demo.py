@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Employee, OrgUnit
+from .models import Employee, OrgUnit, Position
 from .services import unit_save
 
 DEMO_PASSWORD = "SituOK-Demo-2026!"  # noqa: S105  (documented demo login; seed_demo refuses with DEBUG off)
@@ -49,6 +49,26 @@ class Persona:
     sex: str
     employee_type: str = Employee.Type.PNS
     heads: str | None = None  # unit code this person heads
+
+
+# Position name → (kind, functional level, eselon)
+POSITION_KINDS = {
+    "Kepala Biro Umum dan Protokol": ("JPT", "", "II.a"),
+    "Kepala Bagian Tata Usaha dan Keuangan": ("ADMINISTRATOR", "", "III.a"),
+    "Kepala Subbagian Tata Usaha dan Kepegawaian": ("PENGAWAS", "", "IV.a"),
+    "Pranata Komputer Ahli Muda": ("FUNGSIONAL", "ahli_muda", ""),
+    "Pranata Komputer Ahli Pertama": ("FUNGSIONAL", "ahli_pertama", ""),
+    "Analis SDM Aparatur": ("FUNGSIONAL", "ahli_pertama", ""),
+    "Analis SDM Aparatur Ahli Pertama": ("FUNGSIONAL", "ahli_pertama", ""),
+    "Pranata Humas Ahli Pertama": ("FUNGSIONAL", "ahli_pertama", ""),
+    "Pranata Humas Ahli Muda": ("FUNGSIONAL", "ahli_muda", ""),
+    "Arsiparis Ahli Pertama": ("FUNGSIONAL", "ahli_pertama", ""),
+    "Analis Kebijakan Ahli Pertama": ("FUNGSIONAL", "ahli_pertama", ""),
+    "Analis Hukum": ("FUNGSIONAL", "ahli_pertama", ""),
+}
+BUP = {"JPT": 60, "ADMINISTRATOR": 58, "PENGAWAS": 58, "PELAKSANA": 58, "FUNGSIONAL": 58}
+GOLONGAN_BY_EDU = {"SMA": "II/a", "D3": "II/c", "S1": "III/a", "S2": "III/b"}
+GOLONGAN_ORDER = ["II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IV/c"]
 
 
 PERSONAS = [
@@ -209,20 +229,52 @@ def seed_units() -> dict[str, OrgUnit]:
     return units
 
 
+def _position(unit: OrgUnit, name: str) -> Position:
+    kind, level, eselon = POSITION_KINDS.get(name, ("PELAKSANA", "", ""))
+    bup = 60 if level == "ahli_madya" else 65 if level == "ahli_utama" else BUP[kind]
+    position, _ = Position.objects.get_or_create(
+        unit=unit, name=name, defaults={"kind": kind, "functional_level": level, "eselon": eselon, "bup": bup}
+    )
+    return position
+
+
 def _employee(rng, *, key: str, seq: int, name: str, sex: str, etype: str, unit: OrgUnit, position: str):
     nip, birth = make_nip(rng, sex, seq)
     asn = etype in Employee.ASN_TYPES
-    lookup = {"internal_number": key}
+    pns = etype in Employee.PNS_TYPES
+    tmt_cpns = dt.date(int(nip[8:12]), int(nip[12:14]), 1)
+    education = rng.choice(["SMA", "D3", "S1", "S1", "S1", "S2"])
+    start = GOLONGAN_ORDER.index(GOLONGAN_BY_EDU[education])
+    steps = min((2026 - tmt_cpns.year) // 4, len(GOLONGAN_ORDER) - 1 - start)
+    tmt_golongan = dt.date(tmt_cpns.year + 4 * steps, rng.choice([4, 10]), 1)
     defaults = {
         "name": name,
         "sex": sex,
         "employee_type": etype,
         "unit": unit,
-        "position_title": position,
+        "position": _position(unit, position),
         "nip": nip if asn else None,
         "nik": make_nik(rng, sex, birth),
+        "birth_date": birth,
+        "birth_place": rng.choice(
+            ["Denpasar", "Tabanan", "Gianyar", "Singaraja", "Klungkung", "Bangli", "Negara"]
+        ),
+        "religion": rng.choice(["hindu"] * 8 + ["islam", "protestan"]),
+        "education_level": education,
+        "golongan": GOLONGAN_ORDER[start + steps] if pns else "",
+        "pppk_golongan": "IX" if etype in Employee.PPPK_TYPES else "",
+        "tmt_golongan": tmt_golongan if asn else None,
+        "tmt_cpns": tmt_cpns if pns else None,
+        "tmt_pns": dt.date(tmt_cpns.year + 1, tmt_cpns.month, 1) if etype == Employee.Type.PNS else None,
+        "tmt_kgb": dt.date(2026 - rng.randint(0, 1), tmt_cpns.month, 1) if asn else None,
+        "contract_start": dt.date(2024, 1, 1) if not pns else None,
+        "contract_end": dt.date(2026 + rng.randint(0, 2), 12, 31) if not pns else None,
+        "phone": f"08{rng.randint(11, 99)}{rng.randint(10_000_000, 99_999_999)}",
+        "address": f"Jl. {rng.choice(['Gatot Subroto', 'Hayam Wuruk', 'Teuku Umar', 'Cokroaminoto'])} No. {rng.randint(1, 200)}, Denpasar",
+        "bank_name": "BPD Bali",
+        "bank_account": f"{rng.randint(10**11, 10**12 - 1)}",
     }
-    employee, _ = Employee.objects.update_or_create(**lookup, defaults=defaults)
+    employee, _ = Employee.objects.update_or_create(internal_number=key, defaults=defaults)
     return employee
 
 
@@ -259,7 +311,7 @@ def seed_people(scale: int = 1, *, password: str = DEMO_PASSWORD) -> dict[str, E
             employee.user = user
             employee.save(update_fields=["user"])
         if p.heads:
-            OrgUnit.objects.filter(code=p.heads).update(head=employee)
+            OrgUnit.objects.filter(code=p.heads).update(head=employee, head_position=employee.position)
         people[p.username] = employee
     for n in range(max(0, 40 * scale - len(PERSONAS))):
         sex = rng.choice("LP")

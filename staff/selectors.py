@@ -23,7 +23,7 @@ def unit_subtree(unit: OrgUnit) -> QuerySet[OrgUnit]:
 
 
 def unit_members(unit: OrgUnit, *, include_subunits: bool = True) -> QuerySet[Employee]:
-    qs = Employee.objects.filter(is_active=True)
+    qs = Employee.objects.filter(status=Employee.Status.AKTIF)
     if include_subunits:
         return qs.filter(unit__path__startswith=unit.path)
     return qs.filter(unit=unit)
