@@ -22,6 +22,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # WAL in a throwaway test database is not needed and leaves side files behind.
     DATABASES["default"]["OPTIONS"].pop("init_command", None)
+    # Race tests queue 20 writers on one file; on a loaded CI machine a writer may wait long.
+    DATABASES["default"]["OPTIONS"]["timeout"] = 120
 STATIC_ROOT = tempfile.mkdtemp(prefix="situok-test-static-")
 WHITENOISE_USE_FINDERS = True  # serve static files from the source folders (browser tests)
 WHITENOISE_AUTOREFRESH = True

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
@@ -15,6 +15,7 @@ urlpatterns = [
     path("ekspor/<slug:identifier>/<slug:fmt>/", views.export_download, name="export_download"),
     path("i18n/bahasa/", public(set_language), name="set_language"),
     path("healthz/", views.healthz, name="healthz"),
+    path("pegawai/", include("staff.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,8 +7,15 @@ tool for Administrators, not the main UI.
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from matrix_staff import ROWS as STAFF_ROWS
+from PIL import Image
+
+from staff.models import CorrectionRequest, Employee, StaffDocument
 
 ANON = "anon"
 EVERY_PERSONA = (
@@ -47,6 +54,7 @@ MATRIX: list[tuple[str, dict, str, str, int]] = [
     ("admin:index", {}, "get", "admin", 200),
     ("admin:situok_auditevent_changelist", {}, "get", "admin", 200),
     ("admin:situok_auditevent_changelist", {}, "get", "pegawai", 302),
+    *STAFF_ROWS,
 ]
 
 # Views reachable without login by design.
@@ -73,11 +81,38 @@ def test_every_url_pattern_has_rows():
     assert not missing, f"URL patterns without permission-matrix rows: {missing}"
 
 
+@pytest.fixture
+def objects(personas):
+    """The objects that ``@name`` placeholders in the rows refer to."""
+    pegawai = personas["pegawai"].employee
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(png, format="PNG")
+    pegawai.photo.save("foto.png", ContentFile(png.getvalue()))
+    retired = Employee.objects.filter(unit__code="BUP.RT.1").exclude(
+        user__isnull=False
+    ).first() or Employee.objects.get(user=personas["peminjaman"])
+    retired.status = Employee.Status.PENSIUN
+    retired.save()
+    pdf = ContentFile(b"%PDF-1.4\n%%EOF\n", name="sk.pdf")
+    doc = StaffDocument.objects.create(employee=pegawai, kind=StaffDocument.Kind.SK_PNS, file=pdf)
+    correction = CorrectionRequest.objects.create(
+        employee=pegawai, requested_by=personas["pegawai"], changes={"phone": "081234567890"}
+    )
+    correction.attachment.save("bukti.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    ids = {f"@{name}": user.employee.pk for name, user in personas.items()}
+    ids.update({"@retired": retired.pk, "@doc": doc.pk, "@correction": correction.pk})
+    return ids
+
+
+def _resolve(kwargs: dict, objects: dict) -> dict:
+    return {k: objects[v] if isinstance(v, str) and v.startswith("@") else v for k, v in kwargs.items()}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "kwargs", "method", "persona", "expected"), MATRIX)
-def test_permission_matrix(client_as, name, kwargs, method, persona, expected):
+def test_permission_matrix(client_as, objects, name, kwargs, method, persona, expected):
     client = client_as(persona)
-    url = reverse(name, kwargs=kwargs)
+    url = reverse(name, kwargs=_resolve(kwargs, objects))
     data = {"language": "en", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)
     assert response.status_code == expected, f"{method.upper()} {url} as {persona}"
@@ -91,12 +126,12 @@ def test_permission_matrix(client_as, name, kwargs, method, persona, expected):
 
 
 @pytest.mark.django_db
-def test_anonymous_users_are_redirected_to_login_everywhere_and_never_get_a_server_error(client):
+def test_anonymous_users_are_redirected_to_login_everywhere_and_never_get_a_server_error(client, objects):
     for name in sorted(_url_names()):
         if name.startswith("admin:") or name in PUBLIC or name.startswith("<"):
             continue
         kwargs = next(row[1] for row in MATRIX if row[0] == name)
-        url = reverse(name, kwargs=kwargs)
+        url = reverse(name, kwargs=_resolve(kwargs, objects))
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login")), url

@@ -31,7 +31,8 @@ def _source_msgids() -> set[str]:
         text = path.read_text()
         found |= {a or b for a, b in TPL_TRANS.findall(text)}
         for body in TPL_BLOCK.findall(text):
-            found.add(re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", body))
+            singular = re.split(r"{%\s*plural\s*%}", body)[0]
+            found.add(re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", singular))
     return found
 
 

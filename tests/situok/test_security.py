@@ -74,3 +74,10 @@ def test_media_has_no_public_url(client_as):
     client = client_as("admin")
     for url in (f"/media/{name}", f"/{name}", f"{settings.MEDIA_URL}{name}"):
         assert client.get(url).status_code == 404, url
+
+
+def test_templates_have_no_inline_styles_blocked_by_the_csp():
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        assert not re.search(r"\sstyle=", text), f"inline style attribute in {path}"
+        assert "<style" not in text, f"style element in {path}"

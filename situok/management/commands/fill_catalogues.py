@@ -15,13 +15,16 @@ class Command(BaseCommand):
         base = Path(settings.LOCALE_PATHS[0])
         po = polib.pofile(str(base / "id/LC_MESSAGES/django.po"))
         for entry in po:
+            # The msgids are the Indonesian text, so the Indonesian translation is always the msgid
+            # itself (Indonesian has one plural form).
             if entry.msgid_plural:
-                if not any(entry.msgstr_plural.values()):
-                    entry.msgstr_plural = {0: entry.msgid_plural}
-            elif not entry.msgstr:
+                entry.msgstr_plural = {0: entry.msgid_plural}
+            else:
                 entry.msgstr = entry.msgid
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = None
+        po.metadata_is_fuzzy = False
         po.save()
         en = polib.pofile(str(base / "en/LC_MESSAGES/django.po"))
         missing = [e.msgid for e in en if not e.translated() or "fuzzy" in e.flags]

@@ -1,0 +1,291 @@
+"""Staff records: list and search, profile, editing, histories, documents, self-service corrections."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from situok.permissions import has_perm, require_login, require_perm
+from situok.uploads import serve_protected
+
+from . import services
+from .filters import EmployeeFilter
+from .forms import HISTORY_FORMS, CorrectionForm, DecisionForm, DocumentForm, EmployeeForm
+from .models import CorrectionRequest, Employee, StaffDocument
+from .privacy import personal_fields, personal_view_log
+from .selectors import (
+    Access,
+    employee_access,
+    employee_derived,
+    employee_for_user,
+    employee_get_for_user,
+    employee_list_for_user,
+)
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def _form_error(form, exc: services.StaffError | ValidationError) -> None:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@require_login
+@require_GET
+def employee_list(request: HttpRequest) -> HttpResponse:
+    base = employee_list_for_user(request.user)
+    filterset = EmployeeFilter(request.GET, queryset=base)
+    try:
+        per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        per_page = PAGE_SIZES[0]
+    per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+    page = Paginator(filterset.qs, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "show_record": has_perm(request.user, "staff.view_employee"),
+        "can_export": has_perm(request.user, "staff.view_employee"),
+        "can_add": has_perm(request.user, "staff.add_employee"),
+        "page_sizes": PAGE_SIZES,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "staff/partials/employee_rows.html", context)
+    return render(request, "staff/employee_list.html", context)
+
+
+def _detail_context(request: HttpRequest, employee: Employee) -> dict:
+    access = employee_access(request.user, employee)
+    context = {
+        "employee": employee,
+        "see_record": access >= Access.RECORD,
+        "see_personal": access >= Access.FULL,
+    }
+    if access >= Access.RECORD:
+        employee = Employee.objects.prefetch_related(
+            "rank_history", "position_history", "education_history", "kgb_history",
+            Prefetch("documents", queryset=StaffDocument.objects.order_by("-date", "-id")),
+        ).select_related("unit", "position", "supervisor", "user").get(pk=employee.pk)  # fmt: skip
+        context.update(
+            employee=employee,
+            derived=employee_derived(employee),
+            personal=personal_fields(request.user, employee),
+        )
+    return context
+
+
+@require_login
+@require_GET
+def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = employee_get_for_user(request.user, pk)
+    context = _detail_context(request, employee)
+    if context["see_personal"]:
+        personal_view_log(request, employee)
+    context["can_change"] = has_perm(request.user, "staff.change_employee")
+    return render(request, "staff/employee_detail.html", context)
+
+
+@require_login
+@require_GET
+def my_profile(request: HttpRequest) -> HttpResponse:
+    me = employee_for_user(request.user)
+    if me is None:
+        raise Http404
+    context = _detail_context(request, me)
+    context["is_me"] = True
+    context["pending_correction"] = me.correction_requests.filter(
+        status=CorrectionRequest.Status.PENDING
+    ).first()
+    return render(request, "staff/employee_detail.html", context)
+
+
+@require_login
+@require_GET
+def employee_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = employee_get_for_user(request.user, pk)
+    if not employee.photo:
+        raise Http404
+    return serve_protected(employee.photo, download_name=f"foto-{employee.pk}", as_attachment=False)
+
+
+@require_perm("staff.add_employee")
+@require_http_methods(["GET", "POST"])
+def employee_create(request: HttpRequest) -> HttpResponse:
+    return _employee_form(request, Employee(status=Employee.Status.AKTIF))
+
+
+@require_login
+@require_http_methods(["GET", "POST"])
+def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _employee_form(request, employee_get_for_user(request.user, pk, write=True))
+
+
+def _employee_form(request: HttpRequest, employee: Employee) -> HttpResponse:
+    form = EmployeeForm(request.POST or None, instance=employee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warnings = services.employee_save(form.instance, by=request.user, request=request)
+        except (services.StaffError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            for warning in warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("Data pegawai tersimpan."))
+            return redirect("staff:employee_detail", pk=form.instance.pk)
+    return render(request, "staff/employee_form.html", {"form": form, "employee": employee})
+
+
+HISTORY_SERVICES = {
+    "pangkat": services.rank_add,
+    "jabatan": services.position_assign,
+    "pendidikan": services.education_add,
+    "kgb": services.kgb_add,
+}
+HISTORY_TITLES = {
+    "pangkat": _("Tambah riwayat pangkat"),
+    "jabatan": _("Tambah riwayat jabatan"),
+    "pendidikan": _("Tambah riwayat pendidikan"),
+    "kgb": _("Tambah riwayat KGB"),
+}
+
+
+@require_login
+@require_http_methods(["GET", "POST"])
+def history_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in HISTORY_FORMS:
+        raise Http404
+    employee = employee_get_for_user(request.user, pk, write=True)
+    form = HISTORY_FORMS[kind](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            HISTORY_SERVICES[kind](employee, **form.cleaned_data, by=request.user, request=request)
+        except (services.StaffError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Riwayat tersimpan dan data terkini diperbarui."))
+            return redirect("staff:employee_detail", pk=employee.pk)
+    return render(
+        request,
+        "staff/history_form.html",
+        {"form": form, "employee": employee, "title": HISTORY_TITLES[kind]},
+    )
+
+
+@require_login
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = employee_get_for_user(request.user, pk, write=True)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_upload(
+                employee, upload=form.cleaned_data["upload"], by=request.user, request=request,
+                **{k: form.cleaned_data[k] for k in ("kind", "number", "date", "issuer")},
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error("upload", exc.messages)
+        else:
+            messages.success(request, _("Dokumen tersimpan."))
+            return redirect("staff:employee_detail", pk=employee.pk)
+    return render(request, "staff/document_form.html", {"form": form, "employee": employee})
+
+
+@require_login
+@require_GET
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    employee = employee_get_for_user(request.user, pk)
+    if employee_access(request.user, employee) < Access.RECORD:
+        raise Http404
+    document = get_object_or_404(StaffDocument, pk=doc_pk, employee=employee)
+    services.document_downloaded(document, by=request.user, request=request)
+    return serve_protected(document.file, download_name=f"{document.get_kind_display()}-{employee.pk}.pdf")
+
+
+@require_login
+@require_http_methods(["GET", "POST"])
+def correction_create(request: HttpRequest) -> HttpResponse:
+    me = employee_for_user(request.user)
+    if me is None:
+        raise Http404
+    form = CorrectionForm(
+        request.POST or None, request.FILES or None, instance=Employee.objects.get(pk=me.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correction_submit(
+                me, changes=form.changes(), note=form.cleaned_data["note"],
+                attachment=form.cleaned_data["attachment"], by=request.user, request=request,
+            )  # fmt: skip
+        except (services.StaffError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Permohonan perbaikan terkirim ke Operator Kepegawaian."))
+            return redirect("staff:my_profile")
+    return render(request, "staff/correction_form.html", {"form": form})
+
+
+@require_perm("staff.change_employee")
+@require_GET
+def correction_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", CorrectionRequest.Status.PENDING)
+    qs = CorrectionRequest.objects.select_related("employee__unit", "requested_by", "decided_by")
+    if status in CorrectionRequest.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/correction_list.html",
+        {"page": page, "status": status, "Status": CorrectionRequest.Status},
+    )
+
+
+@require_perm("staff.change_employee")
+@require_http_methods(["GET", "POST"])
+def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    correction = get_object_or_404(
+        CorrectionRequest.objects.select_related("employee", "requested_by"), pk=pk
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correction_decide(
+                correction, approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["decision_note"], by=request.user, request=request,
+            )  # fmt: skip
+        except (services.StaffError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Keputusan tersimpan."))
+            return redirect("staff:correction_list")
+    current = {f: getattr(correction.employee, f) for f in correction.changes}
+    rows = [(Employee._meta.get_field(f).verbose_name, current[f], v) for f, v in correction.changes.items()]
+    return render(
+        request, "staff/correction_decide.html", {"correction": correction, "rows": rows, "form": form}
+    )
+
+
+@require_login
+@require_GET
+def correction_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    correction = get_object_or_404(CorrectionRequest.objects.select_related("employee"), pk=pk)
+    me = employee_for_user(request.user)
+    if not (has_perm(request.user, "staff.change_employee") or (me and me.pk == correction.employee_id)):
+        raise Http404
+    if not correction.attachment:
+        raise Http404
+    return serve_protected(correction.attachment, download_name=f"lampiran-perbaikan-{correction.pk}")
