@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, Promise] = {
     "situok.export_auditevent": _("Mengekspor jejak audit"),
     "situok.view_numberingscheme": _("Melihat skema penomoran"),
     "situok.change_numberingscheme": _("Mengubah skema penomoran"),
+    "situok.change_calendarday": _("Mengubah dan mengonfirmasi kalender kerja"),
     "staff.view_employee": _("Melihat semua data pegawai"),
     "staff.change_employee": _("Mengubah data pegawai"),
     "staff.add_employee": _("Menambah pegawai"),

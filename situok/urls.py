@@ -1,3 +1,6 @@
+import importlib
+import importlib.util
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -18,6 +21,11 @@ urlpatterns = [
     path("pegawai/", include("staff.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Shared workflow pages (notifications, background jobs, work calendar) live in their own modules.
+for _module in ("situok.views_notifications", "situok.views_calendar", "situok.views_approvals"):
+    if importlib.util.find_spec(_module) is not None:  # added by its own change
+        urlpatterns += importlib.import_module(_module).urlpatterns
 
 if settings.SITUOK_BENCH:  # performance harness only; never mounted otherwise
     from bench import views as bench_views

@@ -1,3 +1,6 @@
+import importlib
+import importlib.util
+
 from django.urls import path
 
 from . import views
@@ -21,12 +24,6 @@ urlpatterns = [
 ]
 
 # Import (Excel) and reports live in their own modules; they join this namespace when present.
-try:
-    from .views_import import urlpatterns as import_urlpatterns
-except ImportError:  # pragma: no cover - module added by its own change
-    import_urlpatterns = []
-try:
-    from .views_reports import urlpatterns as report_urlpatterns
-except ImportError:  # pragma: no cover
-    report_urlpatterns = []
-urlpatterns += import_urlpatterns + report_urlpatterns
+for _module in ("staff.views_import", "staff.views_reports"):
+    if importlib.util.find_spec(_module) is not None:
+        urlpatterns += importlib.import_module(_module).urlpatterns
