@@ -50,7 +50,7 @@ format: $(STAMP)
 
 # Developers only (needs GNU gettext): refresh the catalogues from the source.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l id -l en --no-obsolete --no-fuzzy-matching --ignore=.venv --ignore=bench --ignore=tests
+	$(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
 	$(PY) manage.py fill_catalogues
 
 bench: $(STAMP)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .audit import AuditEvent
+from .calendar_admin import register as register_calendar_admin
 from .numbering import DocumentCounter, IssuedNumber, NumberingScheme
 from .regions import Region
 
@@ -59,3 +60,6 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level")
     list_filter = ("level",)
     search_fields = ("code", "name")
+
+
+register_calendar_admin(admin.site)

@@ -247,6 +247,13 @@ MENU: list[MenuItem] = [
         perms=("situok.view_auditevent",),
         description=_("Siapa melakukan apa dan kapan"),
     ),
+    MenuItem(
+        "calendar",
+        _("Kalender Kerja"),
+        "calendar",
+        "calendar3",
+        description=_("Hari libur, cuti bersama dan dispensasi Bali"),
+    ),
 ]
 
 

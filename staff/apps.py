@@ -39,6 +39,36 @@ class StaffConfig(AppConfig):
                 description=_("Periksa permohonan perbaikan data pegawai"),
             )
         )
+        register_menu_item(
+            MenuItem(
+                "staff_import",
+                _("Impor Pegawai"),
+                "staff:import_upload",
+                "file-earmark-arrow-up",
+                perms=("staff.add_employee", "staff.change_employee"),
+                description=_("Impor data pegawai dari Excel"),
+            )
+        )
+        register_menu_item(
+            MenuItem(
+                "staff_reports",
+                _("Laporan Kepegawaian"),
+                "staff:reports",
+                "file-earmark-bar-graph",
+                perms=("staff.view_employee",),
+                description=_("DUK, daftar pegawai, rekapitulasi dan pengingat"),
+            )
+        )
+        register_menu_item(
+            MenuItem(
+                "staff_reminders",
+                _("Pengingat Kepegawaian"),
+                "staff:reminders",
+                "alarm",
+                perms=("staff.view_employee",),
+                description=_("Pensiun, KGB, kenaikan pangkat dan akhir kontrak yang mendekat"),
+            )
+        )
         register_pending_counter(
             PendingCounter(
                 "staff_corrections",

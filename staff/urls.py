@@ -12,6 +12,7 @@ urlpatterns = [
     path("tambah/", views.employee_create, name="employee_create"),
     path("profil-saya/", views.my_profile, name="my_profile"),
     path("profil-saya/perbaikan/", views.correction_create, name="correction_create"),
+    path("pengingat/", views.reminders, name="reminders"),
     path("perbaikan/", views.correction_list, name="correction_list"),
     path("perbaikan/<int:pk>/", views.correction_decide, name="correction_decide"),
     path("perbaikan/<int:pk>/lampiran/", views.correction_attachment, name="correction_attachment"),

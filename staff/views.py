@@ -17,8 +17,9 @@ from situok.uploads import serve_protected
 from . import services
 from .filters import EmployeeFilter
 from .forms import HISTORY_FORMS, CorrectionForm, DecisionForm, DocumentForm, EmployeeForm
-from .models import CorrectionRequest, Employee, StaffDocument
+from .models import CorrectionRequest, Employee, OrgUnit, StaffDocument
 from .privacy import personal_fields, personal_view_log
+from .reminders import ReminderKind, reminder_query, staff_reminders
 from .selectors import (
     Access,
     employee_access,
@@ -289,3 +290,22 @@ def correction_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     if not correction.attachment:
         raise Http404
     return serve_protected(correction.attachment, download_name=f"lampiran-perbaikan-{correction.pk}")
+
+
+@require_perm("staff.view_employee")
+@require_GET
+def reminders(request: HttpRequest) -> HttpResponse:
+    query = reminder_query(request.GET)
+    items = staff_reminders(request.user, on=query.on, kinds=query.kinds, unit=query.unit)
+    params = request.GET.copy()
+    return render(
+        request,
+        "staff/reminders.html",
+        {
+            "items": items,
+            "q": query,
+            "kinds": ReminderKind.choices,
+            "query": params.urlencode(),
+            "units": OrgUnit.objects.order_by("path"),
+        },
+    )

@@ -12,7 +12,11 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from matrix_situok_calendar import ROWS as CALENDAR_ROWS
+from matrix_situok_calendar import make_objects as make_calendar_objects
 from matrix_staff import ROWS as STAFF_ROWS
+from matrix_staff_import import ROWS as STAFF_IMPORT_ROWS
+from matrix_staff_reports import ROWS as STAFF_REPORT_ROWS
 from PIL import Image
 
 from staff.models import CorrectionRequest, Employee, StaffDocument
@@ -55,6 +59,9 @@ MATRIX: list[tuple[str, dict, str, str, int]] = [
     ("admin:situok_auditevent_changelist", {}, "get", "admin", 200),
     ("admin:situok_auditevent_changelist", {}, "get", "pegawai", 302),
     *STAFF_ROWS,
+    *STAFF_IMPORT_ROWS,
+    *STAFF_REPORT_ROWS,
+    *CALENDAR_ROWS,
 ]
 
 # Views reachable without login by design.
@@ -101,6 +108,7 @@ def objects(personas):
     correction.attachment.save("bukti.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     ids = {f"@{name}": user.employee.pk for name, user in personas.items()}
     ids.update({"@retired": retired.pk, "@doc": doc.pk, "@correction": correction.pk})
+    ids.update(make_calendar_objects(personas))
     return ids
 
 

@@ -221,3 +221,15 @@ class TestCorrections:
             services.correction_submit(
                 personas["pegawai"].employee, changes={"golongan": "IV/e"}, by=personas["pegawai"]
             )
+
+
+@pytest.mark.django_db
+def test_reminders_page_lists_upcoming_retirements_with_export_links(client_as, personas):
+    pegawai = personas["pegawai"].employee
+    pegawai.birth_date = dt.date(1968, 6, 15)  # BUP 58 → retires 1 July 2026
+    pegawai.save()
+    response = client_as("kepegawaian").get(reverse("staff:reminders"), {"on": "2026-01-10", "kind": "pensiun"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert pegawai.name in html and "1 Juli 2026" in html
+    assert reverse("export_download", args=["staff-reminders", "xlsx"]) in html
