@@ -95,11 +95,14 @@ def objects(personas):
     png = io.BytesIO()
     Image.new("RGB", (8, 8), "green").save(png, format="PNG")
     pegawai.photo.save("foto.png", ContentFile(png.getvalue()))
-    retired = Employee.objects.filter(unit__code="BUP.RT.1").exclude(
-        user__isnull=False
-    ).first() or Employee.objects.get(user=personas["peminjaman"])
-    retired.status = Employee.Status.PENSIUN
-    retired.save()
+    retired = Employee.objects.create(
+        name="I Wayan Purnawan",
+        sex="L",
+        employee_type=Employee.Type.NON_ASN,
+        nik="5171010101600001",
+        unit=personas["peminjaman"].employee.unit,
+        status=Employee.Status.PENSIUN,
+    )
     pdf = ContentFile(b"%PDF-1.4\n%%EOF\n", name="sk.pdf")
     doc = StaffDocument.objects.create(employee=pegawai, kind=StaffDocument.Kind.SK_PNS, file=pdf)
     correction = CorrectionRequest.objects.create(
