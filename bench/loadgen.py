@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .client import Client
+from .machine import CpuMeter
 from .scenarios import Scenario
 
 
@@ -32,6 +33,28 @@ class ScenarioResult:
     seconds: float
     threads: int
     samples: list[Sample] = field(default_factory=list)
+    rounds: int = 1
+    cpu_foreign: int = 0  # jiffies used by other people's processes while measuring
+    cpu_total: int = 0
+
+    def merged(self, other: ScenarioResult) -> ScenarioResult:
+        """This result and a later round of the same scenario as one."""
+        return ScenarioResult(
+            name=self.name,
+            path=self.path,
+            description=self.description,
+            seconds=self.seconds + other.seconds,
+            threads=self.threads,
+            samples=self.samples + other.samples,
+            rounds=self.rounds + other.rounds,
+            cpu_foreign=self.cpu_foreign + other.cpu_foreign,
+            cpu_total=self.cpu_total + other.cpu_total,
+        )
+
+    @property
+    def noise(self) -> float | None:
+        """Share of the machine's CPU capacity used by foreign processes during the measurement."""
+        return self.cpu_foreign / self.cpu_total if self.cpu_total else None
 
     @property
     def requests(self) -> int:
@@ -63,6 +86,7 @@ class ScenarioResult:
             "path": self.path,
             "description": self.description,
             "threads": self.threads,
+            "rounds": self.rounds,
             "seconds": round(self.seconds, 3),
             "requests": self.requests,
             "rps": round(self.rps, 1),
@@ -73,6 +97,7 @@ class ScenarioResult:
             "queries_median": self.queries,
             "queries_max": max((s.queries for s in self.samples if s.queries is not None), default=None),
             "errors": self.errors,
+            "foreign_cpu_share": round(self.noise, 3) if self.noise is not None else None,
             "statuses": {str(k): v for k, v in sorted(Counter(s.status for s in self.samples).items())},
         }
 
@@ -107,6 +132,7 @@ def run_scenario(
     max_requests: int,
     context: dict[str, str],
     cursor_range: tuple[int, int],
+    meter: CpuMeter | None = None,
     seed: int = 20261122,
 ) -> ScenarioResult:
     """Warm up for ``warmup`` seconds (not recorded), then measure for ``seconds`` with one thread per
@@ -144,7 +170,9 @@ def run_scenario(
 
     if warmup > 0:
         phase(warmup, record=False)
+    before = meter.snapshot() if meter else None
     elapsed = phase(seconds, record=True)
+    foreign, total = CpuMeter.foreign(before, meter.snapshot() if meter else None)
     return ScenarioResult(
         name=scenario.name,
         path=scenario.path.format(**context),
@@ -152,4 +180,6 @@ def run_scenario(
         seconds=elapsed,
         threads=len(clients),
         samples=samples,
+        cpu_foreign=foreign,
+        cpu_total=total,
     )

@@ -44,6 +44,12 @@ SCENARIOS: list[Scenario] = [
         deep_cursor=0.5,
         description="minimal keyset list, 50 rows of values_list, no count (half of the requests deep)",
     ),
+    Scenario(
+        "ref.bare.signed_in",
+        "/bench/bare/",
+        needs_login=True,
+        description="ceiling of signed-in pages: session and user loaded, session saved, no view work",
+    ),
     Scenario("login.page", "/masuk/", description="sign-in form, anonymous"),
     Scenario("home", "/", needs_login=True, description="home page of the administrator"),
     Scenario("audit.list", "/audit/", needs_login=True, description="audit trail, first page"),
@@ -64,6 +70,12 @@ SCENARIOS: list[Scenario] = [
         "/audit/?user={rare_actor}",
         needs_login=True,
         description="filter: a quiet user (about 1.4 % of the events)",
+    ),
+    Scenario(
+        "audit.list.user.none",
+        "/audit/?user=tidak-ada",
+        needs_login=True,
+        description="filter: a user without events (a typo): no row matches",
     ),
     Scenario(
         "audit.list.date",

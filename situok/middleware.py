@@ -13,11 +13,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "situok_session_started"
+SESSION_SEEN_KEY = "situok_session_seen"
 
 
 class SessionLifetimeMiddleware:
-    """Absolute session lifetime (12 h by default) on top of the sliding 30-minute idle timeout that
-    ``SESSION_COOKIE_AGE`` + ``SESSION_SAVE_EVERY_REQUEST`` give."""
+    """Sliding idle timeout (``SESSION_COOKIE_AGE``, 30 min) renewed at most every
+    ``SESSION_RENEW_SECONDS``, and an absolute session lifetime (12 h) however active the user is."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,6 +34,8 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, _("Sesi Anda telah berakhir. Silakan masuk kembali."))
                 return redirect(settings.LOGIN_URL)
+            if now - request.session.get(SESSION_SEEN_KEY, 0) > settings.SESSION_RENEW_SECONDS:
+                request.session[SESSION_SEEN_KEY] = now  # saving pushes the expiry 30 min ahead
         return self.get_response(request)
 
 

@@ -120,8 +120,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 # --- Sessions: idle timeout 30 min (sliding), absolute lifetime 12 h ---------------------
+# The sliding window is renewed by SessionLifetimeMiddleware at most once a minute, not on every
+# request (a session write per request costs a database UPDATE + COMMIT on every page).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -38,6 +38,15 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
         "DATABASE_URL": "postgres://situok@127.0.0.1:5432/situok",
         "STATIC_ROOT": str(tmp_path),
     }
+    static = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert static.returncode == 0, static.stderr  # manifest storage resolves every referenced file
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
