@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e lint format messages bench setup clean
+.PHONY: run test test-e2e lint format messages bench setup clean worker beat
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Production background work (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0).
+worker: $(STAMP)
+	$(VENV)/bin/celery -A situok worker --loglevel=INFO
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A situok beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media .pytest_cache

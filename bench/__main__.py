@@ -1,4 +1,5 @@
-"""``python -m bench``: build the data, serve with gunicorn, run the scenarios and the export bench, report.
+"""``python -m bench``: build the data, serve with gunicorn, run the scenarios, the export bench and the
+staff import/export budgets, report.
 
 Progress goes to stderr; the result tables go to stdout and, with every detail, to
 ``bench/results/latest.json``.
@@ -20,8 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from . import dataset, exportbench, report
+from . import dataset, exportbench, report, staffbench
 from .client import Client
+from .gunicorn_timing import read_timings
 from .loadgen import ScenarioResult, run_scenario
 from .machine import CpuMeter, load_average
 from .scenarios import REFERENCE_BARE, REFERENCE_LIST, SCENARIOS, Scenario, cursor_range, path_context
@@ -51,6 +53,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--rows", type=int, default=1_000_000, help="audit events in the database")
     parser.add_argument(
+        "--staff-rows", type=int, default=50_000, help="generated employees in the database (default 50000)"
+    )
+    parser.add_argument(
+        "--import-rows", type=int, help="rows of the staff import file (default 5000, quick 1000)"
+    )
+    parser.add_argument(
         "--export-rows", type=int, help="rows per export variant (default 100000, quick 20000)"
     )
     parser.add_argument(
@@ -60,9 +68,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--only", action="append", default=[], metavar="GLOB", help="scenarios to run (repeatable)"
     )
     parser.add_argument("--skip-http", action="store_true", help="no gunicorn / HTTP scenarios")
-    parser.add_argument("--skip-export", action="store_true", help="no export bench")
-    parser.add_argument("--explain", action="store_true", help="also EXPLAIN ANALYZE the audit list queries")
-    parser.add_argument("--reload", action="store_true", help="regenerate the audit events even if present")
+    parser.add_argument("--skip-export", action="store_true", help="no export bench, no staff import/export")
+    parser.add_argument(
+        "--explain", action="store_true", help="also EXPLAIN ANALYZE the audit and staff list queries"
+    )
+    parser.add_argument(
+        "--reload", action="store_true", help="regenerate the audit events and employees even if present"
+    )
     parser.add_argument(
         "--keep-db",
         action=argparse.BooleanOptionalAction,
@@ -80,12 +92,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.seconds = args.seconds or (2.0 if args.quick else 8.0)
     args.warmup = args.warmup if args.warmup is not None else (0.5 if args.quick else 1.0)
     args.export_rows = args.export_rows or (20_000 if args.quick else 100_000)
+    args.import_rows = args.import_rows or (1_000 if args.quick else 5_000)
     args.rounds = args.rounds or (1 if args.quick else 2)
     args.export_repeat = args.export_repeat or (1 if args.quick else 2)
     if min(args.threads, args.workers, args.rounds, args.export_repeat) < 1 or args.seconds <= 0:
         parser.error("threads, workers, rounds and export repeats must be >= 1, seconds > 0")
     if args.rows < args.export_rows:
         parser.error("--rows must be at least --export-rows")
+    if args.staff_rows < 1 or not 1 <= args.import_rows <= 10_000:
+        parser.error("--staff-rows must be >= 1 and --import-rows 1..10000 (the importer's limit)")
     if args.threads > 32 or args.seconds > 300:
         parser.error("the load is bounded: at most 32 threads and 300 s per scenario")
     return args
@@ -99,7 +114,7 @@ def selected(only: list[str]) -> list[Scenario]:
     return [s for s in SCENARIOS if s.name in keep or any(fnmatch.fnmatch(s.name, g) for g in only)]
 
 
-def prepare(args: argparse.Namespace, env: dict[str, str]) -> dataset.DatasetFacts:
+def prepare(args: argparse.Namespace, env: dict[str, str]) -> tuple[dataset.DatasetFacts, dataset.StaffFacts]:
     url = args.database_url
     if dataset.ensure_database(url):
         say(f"created database {dataset.database_name(url)}")
@@ -111,19 +126,29 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dataset.DatasetFac
     dataset.manage(
         ["collectstatic", "--noinput", "--verbosity", "0", "--settings", "bench.static_settings"], env
     )
-    return dataset.ensure_audit_rows(url, args.rows, reload=args.reload, progress=say)
+    facts = dataset.ensure_audit_rows(url, args.rows, reload=args.reload, progress=say)
+    staff = dataset.ensure_staff_rows(url, args.staff_rows, reload=args.reload, progress=say)
+    return facts, staff
 
 
 def run_http(
-    args: argparse.Namespace, env: dict[str, str], facts: dataset.DatasetFacts
+    args: argparse.Namespace, env: dict[str, str], facts: dataset.DatasetFacts, staff: dataset.StaffFacts
 ) -> tuple[list[ScenarioResult], dict[str, Any]]:
     """Serve with gunicorn, sign the client threads in, and run the scenarios round-robin ``--rounds``
-    times (so a burst of foreign load spreads over all scenarios instead of skewing one)."""
+    times (so a burst of foreign load spreads over all scenarios instead of skewing one). The workers log
+    the server time of every recorded request; it is attached to the results after gunicorn stopped."""
     scenarios = selected(args.only)
-    context = path_context(facts)
+    context = path_context(facts, staff)
     cursors = cursor_range(facts)
     meter = CpuMeter(dataset.database_name(args.database_url))
-    server = Gunicorn(env, RESULTS_DIR / "gunicorn.log", workers=args.workers, threads=args.worker_threads)
+    timing_log = RESULTS_DIR / "server-timing.tsv"
+    server = Gunicorn(
+        env,
+        RESULTS_DIR / "gunicorn.log",
+        workers=args.workers,
+        threads=args.worker_threads,
+        timing_log=timing_log,
+    )
     say(f"gunicorn on 127.0.0.1:{server.port} ({args.workers} workers × {args.worker_threads} threads)")
     results: dict[str, ScenarioResult] = {}
     with server:
@@ -157,16 +182,29 @@ def run_http(
         finally:
             for client in anonymous + signed_in:
                 client.close()
+    timings = read_timings(timing_log)
+    for name, result in results.items():
+        result.server_seconds = timings.get(name, [])
     return list(results.values()), download
 
 
-def explain_targets(scenarios: list[Scenario], facts: dataset.DatasetFacts) -> list[str]:
-    """``name=path`` for each audit list scenario; filtered ones also with a cursor half-way down."""
-    context = path_context(facts)
+def explain_targets(
+    scenarios: list[Scenario], facts: dataset.DatasetFacts, staff: dataset.StaffFacts
+) -> list[str]:
+    """``name=path`` for each audit list scenario, filtered ones also with a cursor half-way down; and for
+    each staff list scenario (its COUNT and its page query)."""
+    context = path_context(facts, staff)
     low, high = cursor_range(facts)
     middle = urlencode({"cursor": (low + high) // 2})
     targets = []
+    seen_staff: set[str] = set()
     for s in scenarios:
+        if s.path.startswith("/pegawai/"):
+            path = s.path.format(**context)
+            if path not in seen_staff:  # the htmx variant runs the same queries as the search
+                seen_staff.add(path)
+                targets.append(f"{s.name}={path}")
+            continue
         if not s.path.startswith("/audit/"):
             continue
         path = s.path.format(**context)
@@ -234,6 +272,41 @@ def run_exports(
     return summary
 
 
+def run_staff_files(
+    args: argparse.Namespace, env: dict[str, str], staff: dataset.StaffFacts
+) -> dict[str, dict[str, Any]]:
+    """The import of ``--import-rows`` new employees (dry run; commit rolled back) and the XLSX export of
+    the staff list (every employee; with ``--quick`` only the largest Bagian), each in its own process."""
+    results: dict[str, dict[str, Any]] = {}
+    file = RESULTS_DIR / f"import-{args.import_rows}.xlsx"
+    say(f"staff import: building {file.name} from the import template ({args.import_rows:,} new employees)")
+    results["build"] = staffbench.run_step("build", env, "--rows", str(args.import_rows), "--file", str(file))
+    if "error" in results["build"]:
+        say(f"  failed:\n{results['build']['error']}")
+        return results
+    for step in ("dry-run", "commit"):
+        say(f"staff import: {step}{' (rolled back)' if step == 'commit' else ''}")
+        result = staffbench.run_step(step, env, "--file", str(file))
+        if "error" not in result and (result["errors"] or result["created"] != args.import_rows):
+            result["error"] = f"the import file was not accepted as {args.import_rows:,} new rows: {result}"
+        if "error" in result:
+            say(f"  failed:\n{result['error']}")
+        else:
+            say(
+                f"  {result['seconds']:.2f} s, peak {result['peak_rss_mb']} MB, {result['warnings']} warnings"
+            )
+        results[step] = result
+    extra = ["--unit", str(staff.unit_id)] if args.quick else []
+    say(f"staff export: staff-list xlsx{f' (unit {staff.unit_code})' if args.quick else ''}")
+    result = staffbench.run_step("export", env, *extra)
+    if "error" in result:
+        say(f"  failed:\n{result['error']}")
+    else:
+        say(f"  {result['rows']:,} rows in {result['seconds']:.2f} s, peak {result['peak_rss_mb']} MB")
+    results["export"] = result
+    return results
+
+
 def run_explain(env: dict[str, str], targets: list[str]) -> Path | None:
     if not targets:
         return None
@@ -274,21 +347,28 @@ def main(argv: list[str] | None = None) -> int:
     # A fresh key per run: sessions of earlier runs are worthless, nothing secret outlives the run.
     env = dataset.bench_environment(args.database_url, secrets.token_hex(32), RESULTS_DIR / "staticfiles")
 
-    facts = prepare(args, env)
+    facts, staff = prepare(args, env)
     say(f"dataset: {facts.rows:,} events {facts.first_day}..{facts.last_day}, max id {facts.max_id}")
+    say(
+        f"dataset: {staff.total:,} employees ({staff.rows:,} generated); {staff.unit_code}: {staff.unit_rows:,},"
+        f" q={staff.name_part}: {staff.name_rows:,}, q={staff.nip_prefix}: {staff.nip_rows}"
+    )
     http_results: list[ScenarioResult] = []
     download: dict[str, Any] = {}
     if not args.skip_http:
-        http_results, download = run_http(args, env, facts)
+        http_results, download = run_http(args, env, facts, staff)
     export_results = [] if args.skip_export else run_exports(args, env, facts)
-    explain_file = run_explain(env, explain_targets(selected(args.only), facts)) if args.explain else None
+    staff_files = {} if args.skip_export else run_staff_files(args, env, staff)
+    explain_file = (
+        run_explain(env, explain_targets(selected(args.only), facts, staff)) if args.explain else None
+    )
 
     duration = time.perf_counter() - started
     pg_version = dataset.postgres_info(args.database_url)["server_version"].split()[0]
     load = f"load average at start {load_at_start[0]:.2f}" if load_at_start else "load average unknown"
     lines = [
         f"SITU OK bench — {os.cpu_count()} CPUs ({load}), PostgreSQL {pg_version}, {facts.rows:,} audit events,"
-        f" gunicorn {args.workers}×{args.worker_threads}, {args.threads} client threads,"
+        f" {staff.total:,} employees, gunicorn {args.workers}×{args.worker_threads}, {args.threads} client threads,"
         f" {args.seconds:g} s per scenario in {args.rounds} round(s)",
     ]
     if http_results:
@@ -301,8 +381,11 @@ def main(argv: list[str] | None = None) -> int:
         ]
     if export_results:
         lines += ["", report.export_table(export_results), report.EXPORT_LEGEND]
+    budgets = report.staff_budgets(http_results, staff_files)
+    if budgets:
+        lines += ["", report.budget_table(budgets), report.BUDGET_LEGEND]
     if explain_file:
-        lines += ["", f"EXPLAIN ANALYZE of the audit list queries: {explain_file}"]
+        lines += ["", f"EXPLAIN ANALYZE of the audit and staff list queries: {explain_file}"]
     lines += ["", f"total {duration:.0f} s; details in {args.output}"]
     print("\n".join(lines))
 
@@ -314,16 +397,23 @@ def main(argv: list[str] | None = None) -> int:
         "postgres": dataset.postgres_info(args.database_url),
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "dataset": facts.as_dict(),
+        "staff_dataset": staff.as_dict(),
         "http": [r.as_dict() for r in http_results],
         "download": download,
         "export": export_results,
+        "staff_files": staff_files,
+        "staff_budgets": [b.as_dict() for b in budgets],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if not args.keep_db:
         say(f"dropping database {dataset.database_name(args.database_url)}")
         dataset.drop_database(args.database_url)
-    failed = any(r.errors for r in http_results) or any("error" in r for r in export_results)
+    failed = (
+        any(r.errors for r in http_results)
+        or any("error" in r for r in export_results)
+        or any("error" in r for r in staff_files.values())
+    )
     return 1 if failed else 0
 
 

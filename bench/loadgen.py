@@ -16,6 +16,8 @@ from .client import Client
 from .machine import CpuMeter
 from .scenarios import Scenario
 
+TAG_HEADER = "X-Bench-Scenario"
+
 
 @dataclass
 class Sample:
@@ -33,6 +35,7 @@ class ScenarioResult:
     seconds: float
     threads: int
     samples: list[Sample] = field(default_factory=list)
+    server_seconds: list[float] = field(default_factory=list)  # from the workers (bench.gunicorn_timing)
     rounds: int = 1
     cpu_foreign: int = 0  # jiffies used by other people's processes while measuring
     cpu_total: int = 0
@@ -46,6 +49,7 @@ class ScenarioResult:
             seconds=self.seconds + other.seconds,
             threads=self.threads,
             samples=self.samples + other.samples,
+            server_seconds=self.server_seconds + other.server_seconds,
             rounds=self.rounds + other.rounds,
             cpu_foreign=self.cpu_foreign + other.cpu_foreign,
             cpu_total=self.cpu_total + other.cpu_total,
@@ -75,6 +79,14 @@ class ScenarioResult:
         index = min(len(values) - 1, max(0, round(q * (len(values) - 1))))
         return values[index] * 1000
 
+    def server_ms(self, q: float) -> float:
+        """Server time (gunicorn worker: request parsed → response sent) at quantile ``q``, in ms."""
+        values = sorted(self.server_seconds)
+        if not values:
+            return float("nan")
+        index = min(len(values) - 1, max(0, round(q * (len(values) - 1))))
+        return values[index] * 1000
+
     @property
     def queries(self) -> float | None:
         counts = [s.queries for s in self.samples if s.queries is not None]
@@ -94,7 +106,12 @@ class ScenarioResult:
             "p95_ms": round(self.latency_ms(0.95), 2),
             "p99_ms": round(self.latency_ms(0.99), 2),
             "max_ms": round(self.latency_ms(1.0), 2),
+            "server_p50_ms": round(self.server_ms(0.50), 2),
+            "server_p95_ms": round(self.server_ms(0.95), 2),
+            "server_max_ms": round(self.server_ms(1.0), 2),
+            "server_samples": len(self.server_seconds),
             "queries_median": self.queries,
+            "queries_min": min((s.queries for s in self.samples if s.queries is not None), default=None),
             "queries_max": max((s.queries for s in self.samples if s.queries is not None), default=None),
             "errors": self.errors,
             "foreign_cpu_share": round(self.noise, 3) if self.noise is not None else None,
@@ -109,9 +126,9 @@ def _is_error(scenario: Scenario, status: int, location: str) -> bool:
     return scenario.needs_login and 300 <= status < 400 and location.startswith("/masuk/")
 
 
-def _one(client: Client, scenario: Scenario, path: str) -> Sample:
+def _one(client: Client, scenario: Scenario, path: str, headers: dict[str, str]) -> Sample:
     try:
-        response = client.get(path)
+        response = client.request("GET", path, headers=headers)
     except (OSError, http.client.HTTPException):
         return Sample(seconds=0.0, status=0, queries=None, error=True)
     location = response.headers.get("location", "")
@@ -143,13 +160,15 @@ def run_scenario(
 
     def worker(index: int, client: Client, until: float, record: bool) -> None:
         rng = random.Random(seed + index)
+        # Recorded requests are tagged, so the workers log their server time (bench.gunicorn_timing).
+        headers = dict(scenario.headers) | ({TAG_HEADER: scenario.name} if record else {})
         while time.monotonic() < until:
             if record:
                 with lock:
                     if budget[0] <= 0:
                         return
                     budget[0] -= 1
-            sample = _one(client, scenario, scenario.url(context, rng, cursor_range))
+            sample = _one(client, scenario, scenario.url(context, rng, cursor_range), headers)
             if record:
                 with lock:
                     samples.append(sample)

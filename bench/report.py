@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .loadgen import ScenarioResult
@@ -11,6 +12,14 @@ from .scenarios import REFERENCE_BARE, REFERENCE_LIST
 
 EXPORT_SPEED_GOAL = 0.8  # our rows/s ÷ raw xlsxwriter rows/s
 EXPORT_PEAK_GOAL_MB = 150.0
+
+# Staff records budgets (issue 3). Time budgets for the import and the export are stated for 5,000 and
+# 50,000 rows and scale linearly when fewer rows are measured (--quick, --import-rows).
+STAFF_P95_MS = 150.0  # server time, every staff list scenario
+STAFF_THROUGHPUT = 0.5  # × ref.list, every staff list scenario
+STAFF_PAGE_SCENARIOS = ("staff.list", "staff.list.100", "staff.list.page.deep")  # same filter, 25/100/deep
+IMPORT_SECONDS, IMPORT_ROWS, IMPORT_PEAK_MB = 30.0, 5_000, 500.0
+EXPORT_SECONDS, EXPORT_ROWS, EXPORT_FLAT_MB = 20.0, 50_000, 25.0
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[bool]) -> str:
@@ -33,9 +42,10 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 HTTP_LEGEND = (
-    "queries: median X-Query-Count per request; errors: HTTP status outside 200–399, failed connections, or a"
-    " signed-in page redirected to /masuk/;\nnoise %: CPU share of the machine used by other processes while"
-    " measuring (high values make the numbers unreliable)."
+    "p50/p95 ms: latency at the client (4 clients, 2 workers: includes waiting for a free worker); srv p95: server"
+    " time in the worker (request parsed → response sent);\nqueries: median X-Query-Count per request; errors:"
+    " HTTP status outside 200–399, failed connections, or a signed-in page redirected to /masuk/;\nnoise %: CPU"
+    " share of the machine used by other processes while measuring (high values make the numbers unreliable)."
 )
 
 
@@ -51,6 +61,7 @@ def http_table(results: Sequence[ScenarioResult]) -> str:
                 _num(r.rps),
                 _num(r.latency_ms(0.50)),
                 _num(r.latency_ms(0.95)),
+                _num(r.server_ms(0.95)),
                 _num(r.queries, 0) if r.queries is not None else "—",
                 str(r.errors),
                 str(r.requests),
@@ -59,7 +70,7 @@ def http_table(results: Sequence[ScenarioResult]) -> str:
                 f"{100 * r.noise:.0f}" if r.noise is not None else "—",
             ]
         )
-    headers = ["scenario", "req/s", "p50 ms", "p95 ms", "queries", "errors", "requests"]
+    headers = ["scenario", "req/s", "p50 ms", "p95 ms", "srv p95", "queries", "errors", "requests"]
     headers += ["÷ref.list", "÷ref.bare", "noise %"]
     return table(headers, rows, right=[False] + [True] * (len(headers) - 1))
 
@@ -102,4 +113,136 @@ EXPORT_LEGEND = (
     "rows/s: wall clock, best of the runs; rows/cpu-s: rows per CPU second of the exporting process (the"
     " database's own work excluded);\npeak MB: VmHWM of the process (Δ: above its resident size after Django"
     " start-up)."
+)
+
+
+# --- Staff budgets --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    item: str
+    figure: str
+    budget: str
+    ok: bool | None  # None: for information, no budget
+
+    @property
+    def result(self) -> str:
+        return "info" if self.ok is None else "ok" if self.ok else "over"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "result": self.result}
+
+
+def _seconds_budget(limit: float, per_rows: int, rows: int) -> tuple[float, str]:
+    if rows >= per_rows:
+        return limit, f"≤ {limit:g} s"
+    scaled = limit * rows / per_rows
+    return scaled, f"≤ {scaled:.1f} s ({limit:g} s × {rows:,}/{per_rows:,})"
+
+
+def _http_budgets(results: Sequence[ScenarioResult]) -> list[Budget]:
+    by_name = {r.name: r for r in results}
+    staff = [r for r in results if r.name.startswith("staff.")]
+    ref_list = by_name.get(REFERENCE_LIST)
+    if not staff:
+        return []
+    budgets = []
+    for r in staff:
+        p95 = r.server_ms(0.95)
+        known = not math.isnan(p95)
+        budgets.append(
+            Budget(
+                f"{r.name}: p95 server time",
+                f"{p95:,.1f} ms" if known else "—",
+                f"≤ {STAFF_P95_MS:g} ms",
+                p95 <= STAFF_P95_MS if known else False,
+            )
+        )
+    pages = [by_name[n] for n in STAFF_PAGE_SCENARIOS if n in by_name and by_name[n].queries is not None]
+    if pages:
+        counts = [p.queries for p in pages]
+        figure = " / ".join(f"{c:g}" for c in counts) + f" ({' / '.join(p.name for p in pages)})"
+        others = sorted({r.queries for r in staff if r.queries is not None and r not in pages})
+        if others:
+            span = f"{others[0]:g}" if len(others) == 1 else f"{others[0]:g}–{others[-1]:g}"
+            figure += f"; other staff pages {span}"
+        budgets.append(Budget("staff list: queries per page", figure, "constant", len(set(counts)) == 1))
+    for r in staff:
+        ratio = r.rps / ref_list.rps if ref_list and ref_list.rps else None
+        budgets.append(
+            Budget(
+                f"{r.name}: throughput",
+                f"{ratio:.2f}× ref.list ({r.rps:,.1f} req/s)" if ratio is not None else "—",
+                f"≥ {STAFF_THROUGHPUT:g}× ref.list",
+                ratio is not None and ratio >= STAFF_THROUGHPUT,
+            )
+        )
+    return budgets
+
+
+def _file_budgets(files: Mapping[str, Mapping[str, Any]]) -> list[Budget]:
+    budgets = []
+    for step, label in (("dry-run", "import dry run"), ("commit", "import commit (rolled back)")):
+        r = files.get(step)
+        if not r:
+            continue
+        if "error" in r:
+            budgets.append(Budget(f"{label}: failed", "see latest.json", "", False))
+            continue
+        rows = r["rows"]
+        if step == "dry-run":
+            limit, text = _seconds_budget(IMPORT_SECONDS, IMPORT_ROWS, rows)
+            ok_time: bool | None = r["seconds"] <= limit
+            ok_peak: bool | None = r["peak_rss_mb"] <= IMPORT_PEAK_MB
+            peak_text = f"≤ {IMPORT_PEAK_MB:g} MB"
+        else:
+            text, ok_time, ok_peak, peak_text = "—", None, None, "—"
+        budgets.append(Budget(f"{label}, {rows:,} rows: time", f"{r['seconds']:,.2f} s", text, ok_time))
+        delta = r["peak_rss_mb"] - r["baseline_rss_mb"]
+        budgets.append(
+            Budget(
+                f"{label}: peak memory", f"{r['peak_rss_mb']:,.1f} MB (Δ {delta:,.1f})", peak_text, ok_peak
+            )
+        )
+    r = files.get("export")
+    if r and "error" in r:
+        budgets.append(Budget("export staff-list xlsx: failed", "see latest.json", "", False))
+    elif r:
+        limit, text = _seconds_budget(EXPORT_SECONDS, EXPORT_ROWS, r["rows"])
+        budgets.append(
+            Budget(
+                f"export staff-list xlsx, {r['rows']:,} rows: time",
+                f"{r['seconds']:,.2f} s ({r['rows_per_s']:,.0f} rows/s)",
+                text,
+                r["seconds"] <= limit,
+            )
+        )
+        delta = r["peak_rss_mb"] - r["baseline_rss_mb"]
+        budgets.append(
+            Budget(
+                "export staff-list xlsx: memory",
+                f"peak {r['peak_rss_mb']:,.1f} MB, Δ {delta:,.1f} MB",
+                f"flat: Δ ≤ {EXPORT_FLAT_MB:g} MB",
+                delta <= EXPORT_FLAT_MB,
+            )
+        )
+    return budgets
+
+
+def staff_budgets(results: Sequence[ScenarioResult], files: Mapping[str, Mapping[str, Any]]) -> list[Budget]:
+    """Every staff budget of issue 3 with its measured figure (empty when nothing staff-related ran)."""
+    return _http_budgets(results) + _file_budgets(files)
+
+
+def budget_table(budgets: Sequence[Budget]) -> str:
+    rows = [[b.item, b.figure, b.budget, b.result] for b in budgets]
+    return table(["staff budgets", "figure", "budget", "result"], rows, right=[False, True, False, False])
+
+
+BUDGET_LEGEND = (
+    "server time: in the gunicorn worker (see srv p95 above); throughput: req/s ÷ ref.list req/s in the same run;"
+    " queries per page: median X-Query-Count at 25 rows,\n100 rows and a deep page of the same list; import and"
+    " export: own process each, peak = VmHWM, Δ = above the resident size after Django start-up; over = budget"
+    " missed."
 )

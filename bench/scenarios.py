@@ -4,6 +4,7 @@
 ``{popular_actor}``, ``{mid_from}``), so scenarios stay valid whatever day the data was generated.
 ``deep_cursor`` is the share of requests that append ``cursor=<random id>`` somewhere in the oldest 90 %
 of the table, i.e. a user paging far back (keyset pagination must cost the same at any depth).
+``headers`` are sent with every request of the scenario (e.g. ``HX-Request`` for an htmx partial).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import random
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from .dataset import POPULAR_ACTOR, RARE_ACTOR, DatasetFacts
+from .dataset import POPULAR_ACTOR, RARE_ACTOR, DatasetFacts, StaffFacts
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Scenario:
     needs_login: bool = False
     deep_cursor: float = 0.0
     description: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
 
     def url(self, context: dict[str, str], rng: random.Random, cursor_range: tuple[int, int]) -> str:
         """The request path for one request (a fresh random cursor where the scenario asks for one)."""
@@ -35,6 +37,7 @@ class Scenario:
 
 REFERENCE_BARE = "ref.bare"
 REFERENCE_LIST = "ref.list"
+HTMX = (("HX-Request", "true"),)
 
 SCENARIOS: list[Scenario] = [
     Scenario(REFERENCE_BARE, "/bench/bare/", description="ceiling: tiny response, no database"),
@@ -83,10 +86,52 @@ SCENARIOS: list[Scenario] = [
         needs_login=True,
         description="filter: one week six months back",
     ),
+    # Staff records (issue 3): 50,000 generated employees, page-number pagination with a count.
+    Scenario("staff.list", "/pegawai/", needs_login=True, description="staff list, first page (25)"),
+    Scenario(
+        "staff.list.100", "/pegawai/?per_page=100", needs_login=True, description="staff list, 100 per page"
+    ),
+    Scenario(
+        "staff.list.unit",
+        "/pegawai/?unit={staff_unit}",
+        needs_login=True,
+        description="filter: a Bagian with its Subbagian (about 29 % of the employees)",
+    ),
+    Scenario(
+        "staff.list.type",
+        "/pegawai/?employee_type=PPPK&golongan=",
+        needs_login=True,
+        description="filter: PPPK (about 18 %), empty golongan as the form submits it",
+    ),
+    Scenario(
+        "staff.search.name",
+        "/pegawai/?q={staff_name}",
+        needs_login=True,
+        description="search: a common name part (about 6 %)",
+    ),
+    Scenario(
+        "staff.search.nip",
+        "/pegawai/?q={staff_nip}",
+        needs_login=True,
+        description="search: the first 8 digits of a NIP (a birth date: a handful of rows)",
+    ),
+    Scenario(
+        "staff.list.page.deep",
+        "/pegawai/?page={staff_deep_page}",
+        needs_login=True,
+        description="page number at 90 % of the unfiltered list",
+    ),
+    Scenario(
+        "staff.list.htmx",
+        "/pegawai/?q={staff_name}",
+        needs_login=True,
+        headers=HTMX,
+        description="the name search as htmx partial (HX-Request: table rows only)",
+    ),
 ]
 
 
-def path_context(facts: DatasetFacts) -> dict[str, str]:
+def path_context(facts: DatasetFacts, staff: StaffFacts) -> dict[str, str]:
     """Values for the ``{placeholders}`` of scenario paths."""
     first = dt.date.fromisoformat(facts.first_day)
     last = dt.date.fromisoformat(facts.last_day)
@@ -97,6 +142,10 @@ def path_context(facts: DatasetFacts) -> dict[str, str]:
         "rare_actor": RARE_ACTOR,
         "mid_from": mid.isoformat(),
         "mid_to": (mid + dt.timedelta(days=6)).isoformat(),
+        "staff_unit": str(staff.unit_id),
+        "staff_name": staff.name_part,
+        "staff_nip": staff.nip_prefix,
+        "staff_deep_page": str(staff.deep_page),
     }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .client import HOST, PROXY_HEADERS
+from .gunicorn_timing import ENV
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,7 @@ class Gunicorn:
     threads: int = 1
     startup_timeout: float = 45.0
     stop_timeout: float = 10.0
+    timing_log: Path | None = None  # server time per measured request (bench.gunicorn_timing)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -53,15 +55,19 @@ class Gunicorn:
             "--graceful-timeout", "5",
             "--log-level", "warning",
             "--error-logfile", str(self.log_path),
-        ]  # fmt: skip
+        ] + (["--logger-class", "bench.gunicorn_timing.TimingLogger"] if self.timing_log else [])  # fmt: skip
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        env = dict(self.env)
+        if self.timing_log:
+            self.timing_log.write_bytes(b"")  # this run's requests only
+            env[ENV] = str(self.timing_log)
         # A session of its own, so stopping it can reach the workers too (by this process group's id).
         self.process = subprocess.Popen(
             self.command,
             cwd=BASE_DIR,
-            env=dict(self.env),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

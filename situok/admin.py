@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .approval_admin import register as register_approval_admin
 from .audit import AuditEvent
 from .calendar_admin import register as register_calendar_admin
 from .numbering import DocumentCounter, IssuedNumber, NumberingScheme
@@ -63,3 +64,4 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 register_calendar_admin(admin.site)
+register_approval_admin(admin.site)

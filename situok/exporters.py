@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .audit import AuditEvent
@@ -29,6 +30,11 @@ class AuditEventExporter(ListExporter):
 
     def queryset(self, form_data: dict[str, Any]):
         return AuditEventFilter(form_data, queryset=AuditEvent.objects.all()).qs.order_by("-id")
+
+    def estimated_rows(self, form_data: dict[str, Any], user) -> int:
+        """A bounded count: enough to tell whether the export should run in the background."""
+        limit = settings.EXPORT_BACKGROUND_ROWS + 1
+        return self.queryset(form_data)[:limit].count()
 
     def rows(self, form_data: dict[str, Any], *, user) -> Iterable[Sequence[Any]]:
         qs = self.queryset(form_data).values_list(

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "situok_session_started"
 SESSION_SEEN_KEY = "situok_session_seen"
+# htmx elements that poll in the background: their requests must not count as user activity, or an
+# open tab would never reach the idle timeout.
+BACKGROUND_POLLERS = {"notification-bell", "job-progress"}
 
 
 class SessionLifetimeMiddleware:
@@ -34,7 +37,11 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, _("Sesi Anda telah berakhir. Silakan masuk kembali."))
                 return redirect(settings.LOGIN_URL)
-            if now - request.session.get(SESSION_SEEN_KEY, 0) > settings.SESSION_RENEW_SECONDS:
+            polling = request.headers.get("HX-Trigger") in BACKGROUND_POLLERS
+            if (
+                not polling
+                and now - request.session.get(SESSION_SEEN_KEY, 0) > settings.SESSION_RENEW_SECONDS
+            ):
                 request.session[SESSION_SEEN_KEY] = now  # saving pushes the expiry 30 min ahead
         return self.get_response(request)
 
@@ -73,8 +80,8 @@ class LanguageMiddleware:
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        with translation.override(language):  # restored afterwards: no language leaks to other work
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response

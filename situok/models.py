@@ -1,15 +1,34 @@
 """Models of the shared kernel live in their concern's module; importing them here registers them."""
 
+from .approval_models import (
+    ApprovalAction,
+    ApprovalAssignment,
+    ApprovalPolicy,
+    ApprovalRequest,
+    ApprovalStep,
+    Delegation,
+)
 from .audit import AuditEvent
 from .calendar_models import CalendarDay, WorkSchedule
+from .job_models import Job
+from .notification_models import Notification, NotificationPreference
 from .numbering import DocumentCounter, IssuedNumber, NumberingScheme
 from .regions import Region
 
 __all__ = [
+    "ApprovalAction",
+    "ApprovalAssignment",
+    "ApprovalPolicy",
+    "ApprovalRequest",
+    "ApprovalStep",
     "AuditEvent",
     "CalendarDay",
+    "Delegation",
     "DocumentCounter",
     "IssuedNumber",
+    "Job",
+    "Notification",
+    "NotificationPreference",
     "NumberingScheme",
     "Region",
     "WorkSchedule",

@@ -161,6 +161,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SITU OK <situok@loca
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3
+}  # an unreachable broker must not hang requests
+SITUOK_BASE_URL = env.str("SITUOK_BASE_URL", default="http://127.0.0.1:8000")  # absolute links in e-mails
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20_000)
+JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=7)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -210,8 +219,6 @@ SITUOK_INSTITUTION = {
     "city": env.str("SITUOK_CITY", default="Denpasar"),
     "logo": env.str("SITUOK_LOGO", default=str(BASE_DIR / "static" / "img" / "logo.png")),
 }
-# Lists export at most this many rows synchronously (larger exports become background jobs).
-EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200_000)
 
 # Performance harness only: count queries per request in a response header.
 SITUOK_BENCH = env.bool("SITUOK_BENCH", default=False)

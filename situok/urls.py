@@ -1,6 +1,3 @@
-import importlib
-import importlib.util
-
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -8,6 +5,9 @@ from django.views.i18n import set_language
 
 from . import views
 from .permissions import public
+from .views_approvals import urlpatterns as approval_urls
+from .views_calendar import urlpatterns as calendar_urls
+from .views_notifications import urlpatterns as notification_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,10 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Shared workflow pages (notifications, background jobs, work calendar) live in their own modules.
-for _module in ("situok.views_notifications", "situok.views_calendar", "situok.views_approvals"):
-    if importlib.util.find_spec(_module) is not None:  # added by its own change
-        urlpatterns += importlib.import_module(_module).urlpatterns
+# Shared workflow pages live in their own modules.
+urlpatterns += notification_urls + calendar_urls + approval_urls
 
 if settings.SITUOK_BENCH:  # performance harness only; never mounted otherwise
     from bench import views as bench_views

@@ -19,6 +19,7 @@ from .audit import AuditEvent
 from .exports import get_exporter
 from .filters import AuditEventFilter
 from .forms import LoginForm
+from .jobs import export_job_start, export_should_run_in_background
 from .pagination import keyset_page
 from .permissions import menu_for, pending_for, public, require_login, require_perm
 
@@ -69,7 +70,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     cards = [m for m in menu_for(request.user) if m.key != "home"]
-    pending = [(c, n) for c, n in pending_for(request.user)]
+    pending = [(c, n) for c, n in pending_for(request.user) if n]
     return render(request, "situok/home.html", {"cards": cards, "pending": pending})
 
 
@@ -90,7 +91,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @require_login
 @require_GET
-def export_download(request: HttpRequest, identifier: str, fmt: str) -> FileResponse:
+def export_download(request: HttpRequest, identifier: str, fmt: str) -> HttpResponse:
     try:
         exporter = get_exporter(identifier)
     except KeyError as exc:
@@ -99,6 +100,9 @@ def export_download(request: HttpRequest, identifier: str, fmt: str) -> FileResp
         raise Http404
     if not exporter.available_for(request.user):
         raise Http404
+    if export_should_run_in_background(exporter, request.GET.dict(), request.user):
+        job = export_job_start(identifier, request.GET.dict(), fmt=fmt, owner=request.user)
+        return redirect("job_detail", job.pk)
     result = services.export_run(exporter, request.GET.dict(), fmt=fmt, request=request)
     return FileResponse(
         result.file, as_attachment=True, filename=result.filename, content_type=result.content_type

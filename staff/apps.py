@@ -9,7 +9,10 @@ class StaffConfig(AppConfig):
     def ready(self) -> None:
         from situok.permissions import MenuItem, PendingCounter, register_menu_item, register_pending_counter
 
+        from . import approvers
         from .models import CorrectionRequest
+
+        approvers.register()  # who approves: supervisor, unit head, role, position
 
         register_menu_item(
             MenuItem(

@@ -1,9 +1,8 @@
-import importlib
-import importlib.util
-
 from django.urls import path
 
 from . import views
+from .views_import import urlpatterns as import_urls
+from .views_reports import urlpatterns as report_urls
 
 app_name = "staff"
 
@@ -24,7 +23,5 @@ urlpatterns = [
     path("<int:pk>/dokumen/<int:doc_pk>/", views.document_download, name="document_download"),
 ]
 
-# Import (Excel) and reports live in their own modules; they join this namespace when present.
-for _module in ("staff.views_import", "staff.views_reports"):
-    if importlib.util.find_spec(_module) is not None:
-        urlpatterns += importlib.import_module(_module).urlpatterns
+# Import (Excel) and reports live in their own modules and join this namespace.
+urlpatterns += import_urls + report_urls

@@ -12,8 +12,12 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from matrix_situok_approvals import ROWS as APPROVAL_ROWS
+from matrix_situok_approvals import make_objects as make_approval_objects
 from matrix_situok_calendar import ROWS as CALENDAR_ROWS
 from matrix_situok_calendar import make_objects as make_calendar_objects
+from matrix_situok_workflow import ROWS as WORKFLOW_ROWS
+from matrix_situok_workflow import make_objects as make_workflow_objects
 from matrix_staff import ROWS as STAFF_ROWS
 from matrix_staff_import import ROWS as STAFF_IMPORT_ROWS
 from matrix_staff_reports import ROWS as STAFF_REPORT_ROWS
@@ -62,6 +66,8 @@ MATRIX: list[tuple[str, dict, str, str, int]] = [
     *STAFF_IMPORT_ROWS,
     *STAFF_REPORT_ROWS,
     *CALENDAR_ROWS,
+    *WORKFLOW_ROWS,
+    *APPROVAL_ROWS,
 ]
 
 # Views reachable without login by design.
@@ -112,6 +118,8 @@ def objects(personas):
     ids = {f"@{name}": user.employee.pk for name, user in personas.items()}
     ids.update({"@retired": retired.pk, "@doc": doc.pk, "@correction": correction.pk})
     ids.update(make_calendar_objects(personas))
+    ids.update(make_workflow_objects(personas))
+    ids.update(make_approval_objects(personas))
     return ids
 
 

@@ -57,7 +57,9 @@ def page(chromium, live_server):
     page.base_url = live_server.url
     # Every browser test also proves the pages run under our CSP: any violation fails the test.
     violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
     yield page
     context.close()
     assert not violations, violations

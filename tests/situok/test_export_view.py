@@ -50,3 +50,24 @@ def test_pdf_export_has_letterhead_title_and_rows(client_as, personas):
     assert "Jejak Audit" in text
     assert "staff.employee.viewed_personal" in "".join(text.split())  # long cells wrap
     assert "Halaman 1 dari 1" in text
+
+
+@pytest.mark.django_db
+def test_a_large_export_runs_as_a_background_job_with_progress(
+    client_as, personas, settings, django_capture_on_commit_callbacks
+):
+    from situok.job_models import Job
+
+    settings.EXPORT_BACKGROUND_ROWS = 3
+    AuditEvent.objects.bulk_create([AuditEvent(action=f"test.e{i}") for i in range(5)])
+    client = client_as("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("export_download", args=["audit", "xlsx"]), {"action": "test."})
+    job = Job.objects.get(owner=personas["admin"])
+    assert response.status_code == 302 and response["Location"] == reverse("job_detail", args=[job.pk])
+    job.refresh_from_db()  # eager without a broker: the job ran when the request committed
+    assert (job.status, job.progress) == ("done", 100)
+    download = client.get(reverse("job_download", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(_body(download))).active
+    assert sheet.max_row == 6
+    assert client_as("pegawai").get(reverse("job_download", args=[job.pk])).status_code == 404
