@@ -384,11 +384,15 @@ def postgres_info(url: str) -> dict[str, str]:
     return {"server_version": version, **settings}
 
 
-def bench_environment(url: str, secret_key: str, static_root: Path) -> dict[str, str]:
+def bench_environment(
+    url: str, secret_key: str, static_root: Path, media_root: Path | None = None
+) -> dict[str, str]:
     """Environment of every process the harness starts: production-like settings on the bench database.
 
     ``DEBUG=0`` (no per-request query log, manifest static files, secure cookies); TLS is assumed at a
     proxy (the client sends ``X-Forwarded-Proto: https``, which ``SECURE_PROXY_SSL_HEADER`` trusts).
+    Uploaded and generated files (background export results) go to ``media_root`` (default: ``media``
+    beside ``static_root``, i.e. under ``bench/results/``), never into the project's own media directory.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SITUOK_"))}
     env.update(
@@ -400,6 +404,7 @@ def bench_environment(url: str, secret_key: str, static_root: Path) -> dict[str,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "BEHIND_PROXY": "1",
             "STATIC_ROOT": str(static_root),
+            "MEDIA_ROOT": str(media_root or static_root.parent / "media"),
             "SITUOK_BENCH": "1",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",

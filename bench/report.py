@@ -162,11 +162,12 @@ def _http_budgets(results: Sequence[ScenarioResult]) -> list[Budget]:
     pages = [by_name[n] for n in STAFF_PAGE_SCENARIOS if n in by_name and by_name[n].queries is not None]
     if pages:
         counts = [p.queries for p in pages]
-        figure = " / ".join(f"{c:g}" for c in counts) + f" ({' / '.join(p.name for p in pages)})"
+        labels = {"staff.list": "25 rows", "staff.list.100": "100 rows", "staff.list.page.deep": "deep page"}
+        figure = " / ".join(f"{c:g}" for c in counts) + f" ({' / '.join(labels[p.name] for p in pages)})"
         others = sorted({r.queries for r in staff if r.queries is not None and r not in pages})
         if others:
             span = f"{others[0]:g}" if len(others) == 1 else f"{others[0]:g}–{others[-1]:g}"
-            figure += f"; other staff pages {span}"
+            figure += f"; filtered/htmx {span}"
         budgets.append(Budget("staff list: queries per page", figure, "constant", len(set(counts)) == 1))
     for r in staff:
         ratio = r.rps / ref_list.rps if ref_list and ref_list.rps else None
