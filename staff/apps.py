@@ -7,12 +7,12 @@ class StaffConfig(AppConfig):
     verbose_name = _("Kepegawaian")
 
     def ready(self) -> None:
-        from situok.permissions import MenuItem, PendingCounter, register_menu_item, register_pending_counter
+        from situok.permissions import MenuItem, register_menu_item
 
-        from . import approvers
-        from .models import CorrectionRequest
+        from . import approval, approvers
 
         approvers.register()  # who approves: supervisor, unit head, role, position
+        approval.register()  # data corrections go through the approval engine
 
         register_menu_item(
             MenuItem(
@@ -70,16 +70,5 @@ class StaffConfig(AppConfig):
                 "alarm",
                 perms=("staff.view_employee",),
                 description=_("Pensiun, KGB, kenaikan pangkat dan akhir kontrak yang mendekat"),
-            )
-        )
-        register_pending_counter(
-            PendingCounter(
-                "staff_corrections",
-                _("Permohonan perbaikan data"),
-                "staff:correction_list",
-                lambda user: CorrectionRequest.objects.filter(
-                    status=CorrectionRequest.Status.PENDING
-                ).count(),
-                perms=("staff.change_employee",),
             )
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import GOLONGAN_PNS_CHOICES, Employee, OrgUnit, Position
@@ -54,7 +53,8 @@ class EmployeeFilter(django_filters.FilterSet):
         digits = re.sub(r"\s+", "", value)
         if digits.isdigit() and len(digits) >= 4:
             return queryset.filter(nip__startswith=digits)
-        return queryset.filter(Q(name__icontains=value) | Q(front_title__icontains=value))
+        # Name only (titles are not searched): a single-column condition an index can serve.
+        return queryset.filter(name__icontains=value)
 
     def in_unit(self, queryset, name, value):
         return queryset.filter(unit__path__startswith=value.path)

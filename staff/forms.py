@@ -131,12 +131,3 @@ class CorrectionForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {f: self.cleaned_data[f] for f in CORRECTABLE_FIELDS if f in self.changed_data}
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("approve", _("Setujui")), ("reject", _("Tolak"))], widget=forms.HiddenInput
-    )
-    decision_note = forms.CharField(
-        label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
-    )

@@ -437,8 +437,10 @@ class StaffDocument(models.Model):
 class CorrectionRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Menunggu")
+        RETURNED = "returned", _("Dikembalikan")
         APPROVED = "approved", _("Disetujui")
         REJECTED = "rejected", _("Ditolak")
+        CANCELLED = "cancelled", _("Dibatalkan")
 
     employee = models.ForeignKey(
         Employee, verbose_name=_("pegawai"), on_delete=models.CASCADE, related_name="correction_requests"

@@ -8,13 +8,29 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from situok.approval_models import ApprovalAction, ApprovalRequest
+from situok.approvals import (
+    ApprovalError,
+    approval_approve,
+    approval_reject,
+    approval_resubmit,
+    approval_return,
+    approval_submit,
+)
 from situok.audit import diff, log_action, snapshot
 from situok.uploads import clean_upload
 
 from . import identifiers, rules
+from .approval import (
+    CORRECTION_DOC,
+    DECIDING_ACTION,
+    STATUS_MIRROR,
+    correction_approval,
+    deciding_action,
+    ensure_correction_policy,
+)
 from .models import (
     CorrectionRequest,
     EducationHistory,
@@ -401,70 +417,220 @@ def document_upload(
 
 
 # --- Self-service corrections ---------------------------------------------------------------------
+# A correction is a document of the approval engine (staff/approval.py): these services create and
+# revise it and hand every decision to situok.approvals, which calls back into the hooks below. The
+# Operator's pages and the inbox therefore decide through the same code.
+_CORRECTION_DECISIONS = {
+    "approve": approval_approve,
+    "reject": approval_reject,
+    "return": approval_return,
+}
+
+
+def _correction_proposal(employee: Employee, changes: dict[str, Any]) -> dict[str, Any]:
+    """The requested values that really differ from the record, validated as they would be saved."""
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise StaffError(_("Kolom ini tidak dapat diajukan perbaikannya."))
+    real = diff(snapshot(employee, list(changes)), changes)
+    if not real:
+        raise StaffError(_("Tidak ada perubahan yang diajukan."))
+    proposal = {k: v[1] for k, v in real.items()}
+    trial = Employee.objects.get(pk=employee.pk)
+    for field, value in proposal.items():
+        setattr(trial, field, Employee._meta.get_field(field).to_python(value))
+    employee_validate(trial)
+    return proposal
+
+
+def _staff_error(exc: ApprovalError) -> StaffError:
+    return StaffError(exc.message, field=exc.field)
+
+
+def _store_attachment(correction: CorrectionRequest, attachment) -> None:
+    cleaned = clean_upload(attachment)
+    correction.attachment.save(cleaned.content.name, cleaned.content, save=False)
+
+
+def _discard_attachment(correction: CorrectionRequest) -> None:
+    # The transaction rolls the row back, not the file written to storage.
+    if correction.attachment:
+        correction.attachment.delete(save=False)
+
+
 @transaction.atomic
 def correction_submit(
     employee: Employee, *, changes: dict[str, Any], note: str = "", attachment=None, by, request=None
 ) -> CorrectionRequest:
-    """An employee asks for corrections of their own data; nothing official changes yet."""
-    unknown = set(changes) - set(CORRECTABLE_FIELDS)
-    if unknown:
-        raise StaffError(_("Kolom ini tidak dapat diajukan perbaikannya."))
-    current = snapshot(employee, list(changes))
-    real = diff(current, changes)
-    if not real:
-        raise StaffError(_("Tidak ada perubahan yang diajukan."))
-    if employee.correction_requests.filter(status=CorrectionRequest.Status.PENDING).exists():
-        raise StaffError(_("Masih ada permohonan perbaikan yang menunggu keputusan."))
-    request_obj = CorrectionRequest(
-        employee=employee, requested_by=by, note=note, changes={k: v[1] for k, v in real.items()}
+    """An employee asks for corrections of their own data and the request starts its approval (the
+    Operator Kepegawaian by default); nothing official changes until it is approved."""
+    # One open correction per employee: serialise submissions of the same employee.
+    Employee.objects.select_for_update().filter(pk=employee.pk).first()
+    open_status = (
+        employee.correction_requests.filter(
+            status__in=(CorrectionRequest.Status.PENDING, CorrectionRequest.Status.RETURNED)
+        )
+        .values_list("status", flat=True)
+        .first()
     )
-    # Validate the proposed values as they would be saved.
-    trial = Employee.objects.get(pk=employee.pk)
-    for field, value in request_obj.changes.items():
-        setattr(trial, field, Employee._meta.get_field(field).to_python(value))
-    employee_validate(trial)
+    if open_status == CorrectionRequest.Status.RETURNED:
+        raise StaffError(
+            _("Permohonan perbaikan Anda dikembalikan untuk diperbaiki; perbaiki dan ajukan kembali.")
+        )
+    if open_status is not None:
+        raise StaffError(_("Masih ada permohonan perbaikan yang menunggu keputusan."))
+    proposal = _correction_proposal(employee, changes)
+    correction = CorrectionRequest(employee=employee, requested_by=by, note=note, changes=proposal)
     if attachment:
-        cleaned = clean_upload(attachment)
-        request_obj.attachment.save(cleaned.content.name, cleaned.content, save=False)
-    request_obj.save()
+        _store_attachment(correction, attachment)
+    correction.save()
     log_action(
-        request_obj,
+        correction,
         "staff.correction.submitted",
         by=by,
         request=request,
-        data={"fields": sorted(request_obj.changes)},
+        data={"fields": sorted(correction.changes)},
     )
-    return request_obj
+    ensure_correction_policy()
+    try:
+        approval_submit(correction, by=by, document_type=CORRECTION_DOC, request=request)
+    except ApprovalError as exc:
+        _discard_attachment(correction)
+        raise _staff_error(exc) from exc
+    return correction
+
+
+@transaction.atomic
+def correction_resubmit(
+    correction: CorrectionRequest,
+    *,
+    changes: dict[str, Any],
+    note: str = "",
+    attachment=None,
+    by,
+    request=None,
+) -> CorrectionRequest:
+    """The requester revises a returned correction (``changes`` as in :func:`correction_submit`,
+    compared with the record, not with the earlier request) and sends it back to the step that
+    returned it."""
+    locked = CorrectionRequest.objects.select_for_update().select_related("employee").get(pk=correction.pk)
+    approval = correction_approval(locked)
+    if locked.status != CorrectionRequest.Status.RETURNED or approval is None:
+        raise StaffError(_("Hanya permohonan yang dikembalikan yang dapat diajukan kembali."))
+    proposal = _correction_proposal(locked.employee, changes)
+    old_attachment = locked.attachment.name if attachment and locked.attachment else ""
+    locked.changes, locked.note = proposal, note
+    if attachment:
+        _store_attachment(locked, attachment)
+    locked.save(update_fields=["changes", "note", "attachment"])
+    log_action(
+        locked,
+        "staff.correction.resubmitted",
+        by=by,
+        request=request,
+        data={"fields": sorted(proposal)},
+    )
+    try:
+        approval_resubmit(approval, by=by, note=note, request=request)
+    except ApprovalError as exc:
+        if attachment:
+            _discard_attachment(locked)
+        raise _staff_error(exc) from exc
+    if old_attachment:
+        storage = locked.attachment.storage
+        transaction.on_commit(lambda: storage.delete(old_attachment), robust=True)
+    locked.refresh_from_db()
+    return locked
 
 
 @transaction.atomic
 def correction_decide(
-    correction: CorrectionRequest, *, approve: bool, note: str = "", by, request=None
+    correction: CorrectionRequest,
+    *,
+    decision: str,
+    note: str = "",
+    version: int | None = None,
+    by,
+    request=None,
 ) -> CorrectionRequest:
-    """The Operator Kepegawaian approves (the record changes, audited) or rejects (reason required)."""
+    """Approve (the record changes, audited), reject (reason required) or return for revision (what
+    to fix required) — through the approval engine, so the rules are the inbox's: only the current
+    approver decides, never the requester. ``version`` is the approval version the decider saw."""
+    service = _CORRECTION_DECISIONS.get(decision)
+    if service is None:
+        raise StaffError(_("Keputusan tidak dikenal."), field="decision")
     locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
-    if locked.status != CorrectionRequest.Status.PENDING:
+    approval = correction_approval(locked)
+    if approval is None and locked.status == CorrectionRequest.Status.PENDING:
+        # Filed before corrections went through the engine: start its approval now, as the requester
+        # would have; if the decision below fails, this rolls back with it.
+        ensure_correction_policy()
+        try:
+            approval = approval_submit(locked, by=locked.requested_by, document_type=CORRECTION_DOC)
+        except ApprovalError as exc:
+            raise _staff_error(exc) from exc
+    if approval is None:
         raise StaffError(_("Permohonan ini sudah diputuskan."))
-    if not approve and not note.strip():
-        raise StaffError(_("Tuliskan alasan penolakan."), field="decision_note")
-    if locked.requested_by_id == by.pk:
-        raise StaffError(_("Anda tidak dapat memutuskan permohonan Anda sendiri."))
-    if approve:
-        employee = Employee.objects.select_for_update().get(pk=locked.employee_id)
-        for field, value in locked.changes.items():
-            setattr(employee, field, Employee._meta.get_field(field).to_python(value))
-        employee_save(employee, by=by, request=request)
-    locked.status = CorrectionRequest.Status.APPROVED if approve else CorrectionRequest.Status.REJECTED
-    locked.decided_by, locked.decided_at, locked.decision_note = by, timezone.now(), note
-    locked.save()
-    log_action(
-        locked,
-        "staff.correction.approved" if approve else "staff.correction.rejected",
-        by=by,
-        request=request,
-        data={"note": note},
-    )
+    if version is not None:
+        approval.version = version
+    try:
+        service(approval, by=by, note=note, request=request)
+    except ApprovalError as exc:
+        raise _staff_error(exc) from exc
+    locked.refresh_from_db()
     return locked
+
+
+def _decider(approval: ApprovalRequest, decision: str):
+    action = deciding_action(approval, decision)
+    return (action.actor if action else None), (action.note if action else "")
+
+
+def correction_apply(correction: CorrectionRequest, approval: ApprovalRequest) -> None:
+    """``on_approved``: write the requested values into the record through :func:`employee_save`
+    (validated, audited as ``staff.employee.changed`` by the approver). Runs inside the approving
+    transaction, so a value that is no longer valid undoes the approval too."""
+    by, note = _decider(approval, ApprovalAction.Decision.APPROVED)
+    employee = Employee.objects.select_for_update().get(pk=correction.employee_id)
+    for field, value in correction.changes.items():
+        setattr(employee, field, Employee._meta.get_field(field).to_python(value))
+    try:
+        employee_save(employee, by=by)
+    except ValidationError as exc:
+        raise ApprovalError(
+            _("Perubahan tidak dapat diterapkan karena datanya tidak valid: %(errors)s")
+            % {"errors": " ".join(exc.messages)}
+        ) from exc
+    correction_mirror_status(correction, approval)
+    log_action(
+        correction,
+        "staff.correction.approved",
+        by=by,
+        data={"note": note, "fields": sorted(correction.changes), "approval": approval.pk},
+    )
+
+
+def correction_mark_rejected(correction: CorrectionRequest, approval: ApprovalRequest) -> None:
+    """``on_rejected``: the correction ends rejected, with the approver's reason."""
+    by, note = _decider(approval, ApprovalAction.Decision.REJECTED)
+    correction_mirror_status(correction, approval)
+    log_action(correction, "staff.correction.rejected", by=by, data={"note": note, "approval": approval.pk})
+
+
+def correction_mirror_status(correction: CorrectionRequest, approval: ApprovalRequest) -> None:
+    """``on_changed``: the correction shows the engine's state — status and, while returned or once
+    decided, who decided, when and their note (the return note is what the requester must fix)."""
+    fields: dict[str, Any] = {"status": STATUS_MIRROR[approval.status]}
+    decision = DECIDING_ACTION.get(approval.status)
+    action = deciding_action(approval, decision) if decision else None
+    fields.update(
+        decided_by=action.actor if action else None,
+        decided_at=action.created_at if action else None,
+        decision_note=action.note if action else "",
+    )
+    CorrectionRequest.objects.filter(pk=correction.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(correction, name, value)
 
 
 def document_downloaded(document: StaffDocument, *, by, request=None) -> None:

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from situok.approvals import approval_status
 from situok.permissions import has_perm, require_login, require_perm
 from situok.uploads import serve_protected
+from situok.views_approvals import DECISIONS as APPROVAL_DECISIONS
+from situok.views_approvals import DecisionForm as ApprovalDecisionForm
 
 from . import services
 from .filters import EmployeeFilter
-from .forms import HISTORY_FORMS, CorrectionForm, DecisionForm, DocumentForm, EmployeeForm
+from .forms import HISTORY_FORMS, CorrectionForm, DocumentForm, EmployeeForm
 from .models import CorrectionRequest, Employee, OrgUnit, StaffDocument
 from .privacy import personal_fields, personal_view_log
 from .reminders import ReminderKind, reminder_query, staff_reminders
@@ -53,7 +56,10 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         per_page = PAGE_SIZES[0]
     per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-    page = Paginator(filterset.qs, per_page).get_page(request.GET.get("page"))
+    # Page over ids only (a narrow, index-backed sort even on deep pages), then load that page's rows.
+    page = Paginator(filterset.qs.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
+    rows = base.filter(pk__in=list(page.object_list)).in_bulk()
+    page.object_list = [rows[pk] for pk in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -109,9 +115,11 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         raise Http404
     context = _detail_context(request, me)
     context["is_me"] = True
-    context["pending_correction"] = me.correction_requests.filter(
-        status=CorrectionRequest.Status.PENDING
-    ).first()
+    correction = (
+        me.correction_requests.select_related("decided_by__employee").order_by("-created_at", "-id").first()
+    )
+    context["correction"] = correction
+    context["correction_approval"] = approval_status(correction, user=request.user) if correction else None
     return render(request, "staff/employee_detail.html", context)
 
 
@@ -217,27 +225,51 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
     return serve_protected(document.file, download_name=f"{document.get_kind_display()}-{employee.pk}.pdf")
 
 
+def _requested_values(correction: CorrectionRequest) -> dict:
+    return {f: Employee._meta.get_field(f).to_python(v) for f, v in correction.changes.items()}
+
+
 @require_login
 @require_http_methods(["GET", "POST"])
 def correction_create(request: HttpRequest) -> HttpResponse:
+    """Ask for a correction — or, when the last one was returned, revise and resubmit that one (the
+    form then shows what was asked for and the approver's note)."""
     me = employee_for_user(request.user)
     if me is None:
         raise Http404
+    returned = (
+        me.correction_requests.filter(status=CorrectionRequest.Status.RETURNED)
+        .select_related("decided_by__employee")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    initial = {**_requested_values(returned), "note": returned.note} if returned else None
     form = CorrectionForm(
-        request.POST or None, request.FILES or None, instance=Employee.objects.get(pk=me.pk)
+        request.POST or None, request.FILES or None, instance=Employee.objects.get(pk=me.pk), initial=initial
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.correction_submit(
-                me, changes=form.changes(), note=form.cleaned_data["note"],
-                attachment=form.cleaned_data["attachment"], by=request.user, request=request,
-            )  # fmt: skip
+            if returned is None:
+                services.correction_submit(
+                    me, changes=form.changes(), note=data["note"], attachment=data["attachment"],
+                    by=request.user, request=request,
+                )  # fmt: skip
+            else:
+                # Compared with the record, not with the earlier request: every field goes in.
+                services.correction_resubmit(
+                    returned, changes={f: data[f] for f in services.CORRECTABLE_FIELDS},
+                    note=data["note"], attachment=data["attachment"], by=request.user, request=request,
+                )  # fmt: skip
         except (services.StaffError, ValidationError) as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("Permohonan perbaikan terkirim ke Operator Kepegawaian."))
+            if returned is None:
+                messages.success(request, _("Permohonan perbaikan terkirim ke Operator Kepegawaian."))
+            else:
+                messages.success(request, _("Permohonan perbaikan diajukan kembali."))
             return redirect("staff:my_profile")
-    return render(request, "staff/correction_form.html", {"form": form})
+    return render(request, "staff/correction_form.html", {"form": form, "returned": returned})
 
 
 @require_perm("staff.change_employee")
@@ -255,29 +287,50 @@ def correction_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_perm("staff.change_employee")
+@require_login
 @require_http_methods(["GET", "POST"])
 def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Operator's before/after page; its buttons decide through the approval engine.
+
+    It is also the correction's link in the inbox and in notifications, so the requester following it
+    is sent to "Profil Saya", where their side of it (status, note, "Perbaiki dan ajukan kembali") is.
+    """
+    mine = Q(requested_by=request.user) | Q(employee__user=request.user)
+    if CorrectionRequest.objects.filter(mine, pk=pk).exists():
+        return redirect("staff:my_profile")
+    if not has_perm(request.user, "staff.change_employee"):
+        raise PermissionDenied
     correction = get_object_or_404(
         CorrectionRequest.objects.select_related("employee", "requested_by"), pk=pk
     )
-    form = DecisionForm(request.POST or None)
+    form = ApprovalDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             services.correction_decide(
-                correction, approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["decision_note"], by=request.user, request=request,
+                correction, decision=data["decision"], note=data["note"], version=data["version"],
+                by=request.user, request=request,
             )  # fmt: skip
         except (services.StaffError, ValidationError) as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("Keputusan tersimpan."))
+            messages.success(request, str(APPROVAL_DECISIONS[data["decision"]][1]))
             return redirect("staff:correction_list")
     current = {f: getattr(correction.employee, f) for f in correction.changes}
     rows = [(Employee._meta.get_field(f).verbose_name, current[f], v) for f, v in correction.changes.items()]
-    return render(
-        request, "staff/correction_decide.html", {"correction": correction, "rows": rows, "form": form}
-    )
+    approval = approval_status(correction, user=request.user)
+    # A correction filed before the engine has no approval yet: deciding starts one (see services).
+    can_decide = approval["can_decide"] if approval else correction.status == CorrectionRequest.Status.PENDING
+    context = {
+        "correction": correction,
+        "rows": rows,
+        "form": form,
+        "can_decide": can_decide,
+        "version": approval["version"] if approval else None,
+        # The buttons are on this page: the panel need not send the Operator to the inbox.
+        "approval": {**approval, "can_decide": False} if approval else None,
+    }
+    return render(request, "staff/correction_decide.html", context)
 
 
 @require_login

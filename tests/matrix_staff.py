@@ -2,7 +2,8 @@
 
 ``@name`` values are resolved by tests/test_permissions.py: ``@pegawai``, ``@luar`` … are the persona's
 employee id; ``@retired`` a retired employee of another Subbagian; ``@doc`` an SK of pegawai; ``@correction``
-a pending correction request of pegawai (with an attachment).
+a pending correction request of pegawai (with an attachment; filed without an approval request, like
+one from before corrections went through the approval engine).
 """
 
 ALL = ("admin", "pimpinan", "atasan", "kepegawaian", "perjalanan", "pegawai", "honorer", "luar")
@@ -65,7 +66,14 @@ ROWS = [
     ("staff:correction_list", {}, "get", "atasan", 403),
     ("staff:correction_list", {}, "get", "anon", 302),
     ("staff:correction_decide", {"pk": "@correction"}, "get", "kepegawaian", 200),
-    ("staff:correction_decide", {"pk": "@correction"}, "get", "pegawai", 403),
+    ("staff:correction_decide", {"pk": "@correction"}, "get", "admin", 200),
+    # The correction's link in notifications: its requester is sent on to "Profil Saya".
+    ("staff:correction_decide", {"pk": "@correction"}, "get", "pegawai", 302),
+    ("staff:correction_decide", {"pk": "@correction"}, "post", "pegawai", 302),
+    ("staff:correction_decide", {"pk": "@correction"}, "get", "luar", 403),
+    ("staff:correction_decide", {"pk": "@correction"}, "post", "atasan", 403),
+    ("staff:correction_decide", {"pk": 999999}, "get", "luar", 403),
+    ("staff:correction_decide", {"pk": 999999}, "get", "kepegawaian", 404),
     ("staff:correction_decide", {"pk": "@correction"}, "get", "anon", 302),
     ("staff:correction_attachment", {"pk": "@correction"}, "get", "kepegawaian", 200),
     ("staff:correction_attachment", {"pk": "@correction"}, "get", "pegawai", 200),

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from situok.audit import AuditEvent
 from staff import services
+from staff.approval import correction_approval
 from staff.models import CorrectionRequest, Employee, RankHistory
 
 FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
@@ -97,9 +98,9 @@ class TestList:
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(reverse("staff:employee_list"), {"per_page": per_page})
         assert response.status_code == 200
-        # session, user, 2× permissions, count, page (with unit and position joined), units filter choices;
-        # no session write on a quick second request
-        assert len(ctx.captured_queries) == 7, [q["sql"][:80] for q in ctx.captured_queries]
+        # session, user, 2× permissions, count, page ids, page rows (unit and position joined), units filter
+        # choices; no session write on a quick second request
+        assert len(ctx.captured_queries) == 8, [q["sql"][:80] for q in ctx.captured_queries]
 
 
 @pytest.mark.django_db
@@ -185,11 +186,14 @@ class TestCorrections:
         assert response.status_code == 302
         correction = CorrectionRequest.objects.get()
         assert correction.changes == {"phone": "081999888777"}
+        assert correction.status == CorrectionRequest.Status.PENDING
+        assert correction_approval(correction).status == "pending"  # waiting in the approval engine
         pegawai.refresh_from_db()
         assert pegawai.phone == old_phone
 
         operator = client_as("kepegawaian")
-        assert "Permohonan perbaikan data" in operator.get(reverse("home")).content.decode()
+        home = operator.get(reverse("home")).content.decode()
+        assert "Menunggu persetujuan Anda" in home and "Permohonan perbaikan data" not in home  # one counter
         response = operator.post(
             reverse("staff:correction_decide", args=[correction.pk]), {"decision": "approve"}
         )
@@ -198,15 +202,20 @@ class TestCorrections:
         assert pegawai.phone == "081999888777"
         assert AuditEvent.objects.filter(action="staff.correction.approved").exists()
         assert AuditEvent.objects.filter(action="staff.employee.changed", target_id=str(pegawai.pk)).exists()
+        assert AuditEvent.objects.filter(action="staff-correction.approval.approved").exists()
+        correction.refresh_from_db()
+        assert correction.status == CorrectionRequest.Status.APPROVED
 
     def test_rejection_needs_a_reason(self, client_as, personas):
         pegawai = personas["pegawai"].employee
         correction = services.correction_submit(pegawai, changes={"phone": "0811"}, by=personas["pegawai"])
         response = client_as("kepegawaian").post(
             reverse("staff:correction_decide", args=[correction.pk]),
-            {"decision": "reject", "decision_note": " "},
+            {"decision": "reject", "note": " "},
         )
-        assert "alasan penolakan" in response.content.decode()
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert re.search(r'invalid-feedback[^>]*id="id_note_error">Tuliskan alasan penolakan', html)
         correction.refresh_from_db()
         assert correction.status == CorrectionRequest.Status.PENDING
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from situok.numbering import NumberingScheme
 from situok.services import roles_sync
+from staff.approval import ensure_correction_policy
 from staff.demo import seed_people
 
 # Default numbering schemes (classification codes per Permendagri 83/2022, domain.md §2.7).
@@ -40,4 +41,6 @@ class Command(BaseCommand):
                 code=code, defaults={"name": name, "classification_code": kode, "pattern": pattern}
             )
         people = seed_people(scale)
+        # Approval policies the demo needs (each is published only when none is active).
+        ensure_correction_policy()
         self.stdout.write(f"Demo bureau ready: {len(people)} demo logins, scale {scale}.")
