@@ -184,19 +184,25 @@ def _mask_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return {k: (["•", "•"] if k in Employee.PERSONAL_FIELDS else v) for k, v in changes.items()}
 
 
-def _apply_current(employee: Employee, fields: dict[str, Any], *, by, request, action: str, history) -> None:
-    before = snapshot(employee, list(fields))
-    for name, value in fields.items():
-        setattr(employee, name, value)
-    employee.save(update_fields=list(fields))
-    log_action(
-        employee,
-        action,
-        by=by,
-        request=request,
-        changes=diff(before, snapshot(employee, list(fields))),
-        data={"history_id": history.pk},
-    )
+def _record_history(
+    entry, *, current: dict[str, Any], action: str, by, request, is_current: bool | None = None
+):
+    """Validate and save a history entry. When it is the employee's newest (by TMT, unless the caller
+    decides with ``is_current``), ``current`` becomes the employee's present value; audited either way."""
+    entry.full_clean()
+    employee = entry.employee
+    if is_current is None:
+        is_current = _is_latest(type(entry), employee, entry.tmt)
+    entry.save()
+    changes: dict[str, list[Any]] = {}
+    if is_current:
+        before = snapshot(employee, list(current))
+        for name, value in current.items():
+            setattr(employee, name, value)
+        employee.save(update_fields=list(current))
+        changes = diff(before, snapshot(employee, list(current)))
+    log_action(employee, action, by=by, request=request, changes=changes, data={"history_id": entry.pk})
+    return entry
 
 
 def _is_latest(history_model, employee: Employee, tmt: dt.date, field: str = "tmt") -> bool:
@@ -236,22 +242,8 @@ def rank_add(
         sk_number=sk_number,
         sk_date=sk_date,
     )
-    entry.full_clean()
-    latest = _is_latest(RankHistory, employee, tmt)
-    entry.save()
-    if latest:
-        current = {
-            "tmt_golongan": tmt,
-            "golongan" if golongan else "pppk_golongan": golongan or pppk_golongan,
-        }
-        _apply_current(
-            employee, current, by=by, request=request, action="staff.employee.rank_added", history=entry
-        )
-    else:
-        log_action(
-            employee, "staff.employee.rank_added", by=by, request=request, data={"history_id": entry.pk}
-        )
-    return entry
+    current = {"tmt_golongan": tmt, "golongan" if golongan else "pppk_golongan": golongan or pppk_golongan}
+    return _record_history(entry, current=current, action="staff.employee.rank_added", by=by, request=request)
 
 
 @transaction.atomic
@@ -275,28 +267,10 @@ def position_assign(
         sk_number=sk_number,
         sk_date=sk_date,
     )
-    entry.full_clean()
-    latest = _is_latest(PositionHistory, employee, tmt)
-    entry.save()
-    if latest:
-        current = {"position": position, "unit": position.unit, "tmt_jabatan": tmt}
-        _apply_current(
-            employee,
-            current,
-            by=by,
-            request=request,
-            action="staff.employee.position_assigned",
-            history=entry,
-        )
-    else:
-        log_action(
-            employee,
-            "staff.employee.position_assigned",
-            by=by,
-            request=request,
-            data={"history_id": entry.pk},
-        )
-    return entry
+    current = {"position": position, "unit": position.unit, "tmt_jabatan": tmt}
+    return _record_history(
+        entry, current=current, action="staff.employee.position_assigned", by=by, request=request
+    )
 
 
 @transaction.atomic
@@ -320,22 +294,14 @@ def education_add(
         graduation_year=graduation_year,
         sk_number=sk_number,
     )
-    entry.full_clean()
-    entry.save()
-    if rules.pendidikan_rank(level) >= rules.pendidikan_rank(employee.education_level or None):
-        _apply_current(
-            employee,
-            {"education_level": level, "education_major": major},
-            by=by,
-            request=request,
-            action="staff.employee.education_added",
-            history=entry,
-        )
-    else:
-        log_action(
-            employee, "staff.employee.education_added", by=by, request=request, data={"history_id": entry.pk}
-        )
-    return entry
+    return _record_history(
+        entry,
+        current={"education_level": level, "education_major": major},
+        action="staff.employee.education_added",
+        by=by,
+        request=request,
+        is_current=rules.pendidikan_rank(level) >= rules.pendidikan_rank(employee.education_level or None),
+    )
 
 
 @transaction.atomic
@@ -361,23 +327,9 @@ def kgb_add(
         sk_number=sk_number,
         sk_date=sk_date,
     )
-    entry.full_clean()
-    latest = _is_latest(KgbHistory, employee, tmt)
-    entry.save()
-    if latest:
-        _apply_current(
-            employee,
-            {"tmt_kgb": tmt},
-            by=by,
-            request=request,
-            action="staff.employee.kgb_added",
-            history=entry,
-        )
-    else:
-        log_action(
-            employee, "staff.employee.kgb_added", by=by, request=request, data={"history_id": entry.pk}
-        )
-    return entry
+    return _record_history(
+        entry, current={"tmt_kgb": tmt}, action="staff.employee.kgb_added", by=by, request=request
+    )
 
 
 @transaction.atomic
