@@ -23,6 +23,7 @@ from .forms import HISTORY_FORMS, CorrectionForm, DocumentForm, EmployeeForm
 from .models import CorrectionRequest, Employee, OrgUnit, StaffDocument
 from .privacy import personal_fields, personal_view_log
 from .reminders import ReminderKind, reminder_query, staff_reminders
+from .rules import golongan_display
 from .selectors import (
     Access,
     employee_access,
@@ -30,6 +31,7 @@ from .selectors import (
     employee_for_user,
     employee_get_for_user,
     employee_list_for_user,
+    employee_supervisor,
 )
 
 PAGE_SIZES = (25, 50, 100)
@@ -92,6 +94,8 @@ def _detail_context(request: HttpRequest, employee: Employee) -> dict:
             employee=employee,
             derived=employee_derived(employee),
             personal=personal_fields(request.user, employee),
+            supervisor=employee_supervisor(employee),
+            pangkat=golongan_display(employee.golongan) if employee.golongan else "",
         )
     return context
 

@@ -244,3 +244,13 @@ def test_reminders_page_lists_upcoming_retirements_with_export_links(client_as, 
     assert response.status_code == 200
     assert pegawai.name in html and "1 Juli 2026" in html
     assert reverse("export_download", args=["staff-reminders", "xlsx"]) in html
+
+
+@pytest.mark.django_db
+def test_profile_shows_the_derived_supervisor_and_the_rank_name(client_as, personas):
+    pegawai = personas["pegawai"].employee
+    pegawai.golongan = "III/b"
+    pegawai.save()
+    html = client_as("kepegawaian").get(reverse("staff:employee_detail", args=[pegawai.pk])).content.decode()
+    assert personas["atasan"].employee.name in html  # head of the Subbagian, no explicit override
+    assert "Penata Muda Tingkat I (III/b)" in html
