@@ -18,7 +18,6 @@ Query parameters:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import tempfile
 from collections import Counter
@@ -27,7 +26,6 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-import xlsxwriter
 from django.db.models import Count, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
@@ -39,7 +37,7 @@ from situok import formats
 from situok.exports import BaseExporter, Column, ExportResult, ListExporter, register
 from situok.exports.base import CONTENT_TYPES
 from situok.exports.pdf import institution
-from situok.exports.xlsx import _fill_sheet, sheet_name
+from situok.exports.xlsx import write_xlsx_sheets
 from situok.permissions import has_perm
 
 from . import rules
@@ -494,30 +492,19 @@ def unit_subtree_values(unit: OrgUnit | None) -> list[tuple[int, str]]:
 
 def write_recap_xlsx(title: str, subtitle: str, tables: Sequence[RecapTable]) -> BinaryIO:
     """One worksheet per recap table (typed numbers, a "Jumlah" row last), streamed to a temporary file."""
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
-    workbook = xlsxwriter.Workbook(
-        output, {"constant_memory": True, "in_memory": False, "tmpdir": tempfile.gettempdir()}
-    )
-    try:
-        workbook.set_properties({"title": title, "subject": subtitle, "comments": subtitle})
-        for table in tables:
-            columns = [Column("label", table.title, "text", 40)]
-            columns += [
-                Column(f"c{index}", label, "decimal" if "%" in label else "int", 14)
-                for index, label in enumerate(table.columns)
-            ]
-            rows: list[Sequence[Any]] = [(label, *values) for label, values in table.rows]
-            if table.total is not None:
-                rows.append((gettext("Jumlah"), *table.total))
-            _fill_sheet(workbook, workbook.add_worksheet(sheet_name(table.sheet)), columns, rows)
-        workbook.close()
-    except BaseException:
-        with contextlib.suppress(Exception):
-            workbook.close()
-        output.close()
-        raise
-    output.seek(0)
-    return output
+
+    def sheet(table: RecapTable) -> tuple[str, list[Column], list[Sequence[Any]]]:
+        columns = [Column("label", table.title, "text", 40)]
+        columns += [
+            Column(f"c{index}", label, "decimal" if "%" in label else "int", 14)
+            for index, label in enumerate(table.columns)
+        ]
+        rows: list[Sequence[Any]] = [(label, *values) for label, values in table.rows]
+        if table.total is not None:
+            rows.append((gettext("Jumlah"), *table.total))
+        return table.sheet, columns, rows
+
+    return write_xlsx_sheets(title, (sheet(table) for table in tables), subtitle=subtitle)
 
 
 @register

@@ -58,6 +58,16 @@ def write_xlsx(
     the document properties rather than into the sheet, so the header stays on the first row (filters and
     frozen panes then work as users expect). Returns a temporary file positioned at 0.
     """
+    return write_xlsx_sheets(title, [(title, columns, rows)], subtitle=subtitle)
+
+
+def write_xlsx_sheets(
+    title: str,
+    sheets: Iterable[tuple[str, Sequence[Column], Iterable[Sequence[Any]]]],
+    *,
+    subtitle: str | None = None,
+) -> BinaryIO:
+    """Several ``(sheet title, columns, rows)`` sheets in one streamed workbook (see :func:`write_xlsx`)."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
     workbook = xlsxwriter.Workbook(
         output,
@@ -67,7 +77,8 @@ def write_xlsx(
         workbook.set_properties(
             {"title": str(title), "subject": str(subtitle or ""), "comments": str(subtitle or "")}
         )
-        _fill_sheet(workbook, workbook.add_worksheet(sheet_name(title)), columns, rows)
+        for sheet_title, columns, rows in sheets:
+            _fill_sheet(workbook, workbook.add_worksheet(sheet_name(sheet_title)), columns, rows)
         workbook.close()
     except BaseException:
         # close() removes xlsxwriter's own temporary row files; the partial workbook is discarded.
