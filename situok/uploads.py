@@ -50,17 +50,27 @@ def detect_kind(head: bytes) -> str | None:
     return None
 
 
-def _read_limited(upload, max_bytes: int) -> bytes:
-    size = getattr(upload, "size", None)
-    if size is not None and size > max_bytes:
-        raise ValidationError(
-            _("Ukuran berkas %(size)s MB melebihi batas %(max)s MB."),
-            code="too_large",
-            params={"size": f"{size / 1_048_576:.1f}", "max": f"{max_bytes / 1_048_576:.0f}"},
-        )
-    upload.seek(0)
-    data = upload.read(max_bytes + 1)
-    upload.seek(0)
+def read_limited(upload, max_bytes: int) -> bytes:
+    """The content of an upload (a file object or ``bytes``), refused with an Indonesian message when it
+    is empty or larger than ``max_bytes``; never reads more than ``max_bytes + 1`` bytes."""
+    if isinstance(upload, (bytes, bytearray)):
+        data = bytes(upload)
+    else:
+        size = getattr(upload, "size", None)
+        if size is not None and size > max_bytes:
+            raise ValidationError(
+                _("Ukuran berkas %(size)s MB melebihi batas %(max)s MB."),
+                code="too_large",
+                params={
+                    "size": f"{size / 1_048_576:.1f}".replace(".", ","),
+                    "max": f"{max_bytes / 1_048_576:.0f}",
+                },
+            )
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        data = upload.read(max_bytes + 1)
+        if hasattr(upload, "seek"):
+            upload.seek(0)
     if len(data) > max_bytes:
         raise ValidationError(
             _("Ukuran berkas melebihi batas %(max)s MB."),
@@ -97,7 +107,7 @@ def clean_upload(
 ) -> CleanUpload:
     """Validate an uploaded file and return what to store. Raises ``ValidationError`` (Indonesian)."""
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
-    data = _read_limited(upload, max_bytes)
+    data = read_limited(upload, max_bytes)
     kind = detect_kind(data[:16])
     if kind is None or kind not in kinds:
         allowed = ", ".join(KINDS[k]["label"] for k in kinds)

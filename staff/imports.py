@@ -42,6 +42,7 @@ from openpyxl import load_workbook
 
 from situok.audit import log_action
 from situok.formats import tanggal
+from situok.uploads import read_limited
 
 from . import identifiers, resources
 from .models import Employee, OrgUnit, Position
@@ -157,10 +158,6 @@ class CheckedUpload:
 
 
 # --- 1. Checks before parsing ---------------------------------------------------------------------
-def _megabytes(size: int) -> str:
-    return f"{size / 1_048_576:.1f}".replace(".", ",")
-
-
 def _too_many_rows() -> ValidationError:
     return ValidationError(
         _(
@@ -238,30 +235,12 @@ def check_xlsx_upload(upload: Any, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Chec
     ``ValidationError`` (Indonesian, with a ``code``). The content decides, never the name or content type."""
     if isinstance(upload, CheckedUpload):
         return upload
-    if isinstance(upload, (bytes, bytearray)):
-        data, filename = bytes(upload), ""
-    else:
-        filename = os.path.basename(str(getattr(upload, "name", "") or ""))
-        size = getattr(upload, "size", None)
-        if size is not None and size > max_bytes:
-            raise ValidationError(
-                _("Ukuran berkas %(size)s MB melebihi batas %(max)s MB."),
-                code="too_large",
-                params={"size": _megabytes(size), "max": f"{max_bytes / 1_048_576:.0f}"},
-            )
-        if hasattr(upload, "seek"):
-            upload.seek(0)
-        data = upload.read(max_bytes + 1)
-        if hasattr(upload, "seek"):
-            upload.seek(0)
-    if len(data) > max_bytes:
-        raise ValidationError(
-            _("Ukuran berkas melebihi batas %(max)s MB."),
-            code="too_large",
-            params={"max": f"{max_bytes / 1_048_576:.0f}"},
-        )
-    if not data:
-        raise ValidationError(_("Berkas kosong."), code="empty")
+    filename = (
+        ""
+        if isinstance(upload, (bytes, bytearray))
+        else os.path.basename(str(getattr(upload, "name", "") or ""))
+    )
+    data = read_limited(upload, max_bytes)
     if data.startswith(_OLE_MAGIC):
         raise ValidationError(
             _(
