@@ -181,12 +181,13 @@ def worker_main(argv: list[str] | None = None) -> None:
     print(json.dumps(result))
 
 
-def run_variant(
-    variant: str, lo: int, hi: int, env: Mapping[str, str], *, timeout: float = 600
+def run_module(
+    module: str, args: list[str], env: Mapping[str, str], *, timeout: float = 600
 ) -> dict[str, Any]:
-    """Parent side: one variant in a fresh interpreter; its JSON result (or an ``error``)."""
+    """Parent side: ``python -m <module> <args>`` in a fresh interpreter (so its peak memory is its own);
+    the JSON object on its last stdout line, or ``{"error": …}``."""
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.exportbench", variant, "--lo", str(lo), "--hi", str(hi)],
+        [sys.executable, "-m", module, *args],
         cwd=BASE_DIR,
         env=dict(env),
         capture_output=True,
@@ -196,8 +197,18 @@ def run_variant(
     )
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
-        return {"variant": variant, "error": (proc.stderr or proc.stdout)[-2000:]}
+        return {"error": (proc.stderr or proc.stdout)[-2000:]}
     return json.loads(lines[-1])
+
+
+def run_variant(
+    variant: str, lo: int, hi: int, env: Mapping[str, str], *, timeout: float = 600
+) -> dict[str, Any]:
+    """One export variant in a fresh interpreter; its JSON result (or an ``error``)."""
+    result = run_module(
+        "bench.exportbench", [variant, "--lo", str(lo), "--hi", str(hi)], env, timeout=timeout
+    )
+    return {"variant": variant, **result} if "error" in result else result
 
 
 if __name__ == "__main__":

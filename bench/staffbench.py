@@ -23,8 +23,6 @@ import io
 import json
 import os
 import random
-import subprocess
-import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,7 +42,7 @@ from .dataset import (
     STREETS,
     STRUCTURAL_KINDS,
 )
-from .exportbench import _drain, _proc_status_kib
+from .exportbench import _drain, _proc_status_kib, run_module
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STEPS = ("build", "dry-run", "commit", "export")
@@ -278,20 +276,9 @@ def worker_main(argv: list[str] | None = None) -> None:
 
 
 def run_step(step: str, env: Mapping[str, str], *extra: str, timeout: float = 600) -> dict[str, Any]:
-    """Parent side: one step in a fresh interpreter; its JSON result (or an ``error``)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.staffbench", step, *extra],
-        cwd=BASE_DIR,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        return {"step": step, "error": (proc.stderr or proc.stdout)[-2000:]}
-    return json.loads(lines[-1])
+    """One step in a fresh interpreter; its JSON result (or an ``error``)."""
+    result = run_module("bench.staffbench", [step, *extra], env, timeout=timeout)
+    return {"step": step, **result} if "error" in result else result
 
 
 if __name__ == "__main__":
