@@ -14,6 +14,7 @@ from .job_models import Job
 from .notification_models import Notification, NotificationPreference
 from .numbering import DocumentCounter, IssuedNumber, NumberingScheme
 from .regions import Region
+from .verification_models import DocumentSeal
 
 __all__ = [
     "ApprovalAction",
@@ -25,6 +26,7 @@ __all__ = [
     "CalendarDay",
     "Delegation",
     "DocumentCounter",
+    "DocumentSeal",
     "IssuedNumber",
     "Job",
     "Notification",

@@ -36,6 +36,12 @@ PERMISSIONS: dict[str, Promise] = {
     "staff.view_personal_data": _("Melihat data pribadi pegawai (NIK, alamat, rekening)"),
     "staff.view_orgunit": _("Melihat unit organisasi"),
     "staff.change_orgunit": _("Mengubah unit organisasi"),
+    "travel.add_trip": _("Menyusun SPT untuk pegawai mana pun"),
+    "travel.manage_trip": _("Mengelola semua SPT dan SPPD (operator perjalanan dinas)"),
+    "travel.view_trip": _("Melihat semua SPT dan register SPT"),
+    "travel.pay_trip": _("Membayar dan menyelesaikan perjalanan dinas"),
+    "travel.change_dailyallowancerate": _("Mengubah tabel tarif perjalanan dinas"),
+    "travel.change_budgetline": _("Mengubah mata anggaran"),
 }
 
 
@@ -69,7 +75,7 @@ ROLES: tuple[Role, ...] = (
         "pimpinan",
         _("Pimpinan"),
         _("Pejabat yang menyetujui dan menandatangani dokumen."),
-        ("staff.view_employee", "staff.view_orgunit"),
+        ("staff.view_employee", "staff.view_orgunit", "travel.view_trip"),
     ),
     Role(
         "atasan",
@@ -94,19 +100,27 @@ ROLES: tuple[Role, ...] = (
         "operator_perjalanan",
         _("Operator Perjalanan Dinas"),
         _("Menyusun SPT/SPPD dan rincian biaya perjalanan dinas."),
-        ("staff.view_employee", "staff.view_orgunit", "situok.view_numberingscheme"),
+        (
+            "staff.view_employee",
+            "staff.view_orgunit",
+            "situok.view_numberingscheme",
+            "travel.add_trip",
+            "travel.manage_trip",
+            "travel.view_trip",
+            "travel.change_budgetline",
+        ),
     ),
     Role(
         "bendahara",
         _("Bendahara"),
         _("Bendahara pengeluaran: pembayaran dan SPJ."),
-        ("staff.view_orgunit",),
+        ("staff.view_orgunit", "travel.view_trip", "travel.pay_trip"),
     ),
     Role(
         "ppk",
         _("PPK (Pejabat Pembuat Komitmen)"),
         _("Mengesahkan komitmen dan pembayaran."),
-        ("staff.view_orgunit",),
+        ("staff.view_orgunit", "travel.view_trip", "travel.pay_trip"),
     ),
     Role(
         "pengurus_barang",

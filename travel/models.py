@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from situok.regions import Region
+from situok.uploads import upload_to
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
 
@@ -150,6 +151,23 @@ class Trip(models.Model):
     signer_name = models.CharField(_("nama penanda tangan"), max_length=150, blank=True)
     signer_nip = models.CharField(_("NIP penanda tangan"), max_length=18, blank=True)
     signer_pangkat = models.CharField(_("pangkat penanda tangan"), max_length=60, blank=True)
+    # SPPD item 1: the official who orders the trip (PPK / KPA), snapshot as printed.
+    ppk = models.ForeignKey(
+        "staff.Employee",
+        verbose_name=_("pejabat pembuat komitmen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ppk_role = models.CharField(_("jabatan PPK"), max_length=150, blank=True)
+    ppk_name = models.CharField(_("nama PPK"), max_length=150, blank=True)
+    ppk_nip = models.CharField(_("NIP PPK"), max_length=18, blank=True)
+    issued_place = models.CharField(_("dikeluarkan di"), max_length=100, default="Denpasar")
+    notes = models.TextField(_("keterangan lain-lain"), blank=True)
+    report_due_date = models.DateField(_("batas laporan"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    cancel_reason = models.TextField(_("alasan pembatalan"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dibuat oleh"),
@@ -162,6 +180,10 @@ class Trip(models.Model):
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
 
     class Meta:
+        permissions = [
+            ("manage_trip", "Can manage every SPT and SPPD"),
+            ("pay_trip", "Can pay and settle official travel"),
+        ]
         verbose_name = _("surat perintah tugas")
         verbose_name_plural = _("surat perintah tugas")
         ordering = ["-depart_date", "-id"]
@@ -262,6 +284,16 @@ class Sppd(models.Model):
     total = models.DecimalField(_("jumlah"), **MONEY, default=0)
     advance = models.DecimalField(_("uang muka"), **MONEY, default=0)
     cost_lines = models.JSONField(_("rincian biaya"), default=list, blank=True)
+    no_hotel = models.BooleanField(
+        _("tidak menggunakan hotel"),
+        default=False,
+        help_text=_("Penginapan dibayar lumsum 30% dari batas biaya penginapan bila aturan ini berlaku."),
+    )
+    actual_return_date = models.DateField(_("tiba kembali pada tanggal"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
 
@@ -418,3 +450,153 @@ class CostTierRule(RateBase):
 
     def __str__(self) -> str:
         return f"{self.get_criterion_display()} {self.value} → {self.cost_tier}"
+
+
+# --- Workflow additions: attachments, visum stops, expenses, trip report ----------------------------
+# (session 2) The SPT carries the PPK snapshot for SPPD item 1 and the place of issue; the per-member
+# SPPD gets visum stops (back page) and expenses (at-cost items with or without receipts → DPR).
+
+ATTACHMENT_KINDS = ("pdf", "jpeg", "png")
+
+
+class TripAttachment(models.Model):
+    """Files behind an SPT (invitation letter, disposition …), accepted through ``situok.uploads``."""
+
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("keterangan berkas"), max_length=200)
+    file = models.FileField(_("berkas"), upload_to=upload_to("travel/attachments"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lampiran SPT")
+        verbose_name_plural = _("lampiran SPT")
+        ordering = ["trip", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SppdStop(models.Model):
+    """A visum block on the SPPD back page (II, III, IV …): where the traveller arrived and left.
+
+    ``order`` 0 is block II. Dates are recorded by the traveller or the operator after the trip.
+    """
+
+    sppd = models.ForeignKey(Sppd, on_delete=models.CASCADE, related_name="stops")
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    place = models.CharField(_("tempat"), max_length=255)
+    arrived_on = models.DateField(_("tiba pada tanggal"), null=True, blank=True)
+    departed_on = models.DateField(_("berangkat pada tanggal"), null=True, blank=True)
+    departed_to = models.CharField(_("berangkat ke"), max_length=255, blank=True)
+    officer_name = models.CharField(_("nama pejabat yang mengesahkan"), max_length=150, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visum SPPD")
+        verbose_name_plural = _("visum SPPD")
+        ordering = ["sppd", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sppd", "order"], name="sppdstop_unique_order"),
+            models.CheckConstraint(
+                condition=Q(arrived_on__isnull=True)
+                | Q(departed_on__isnull=True)
+                | Q(departed_on__gte=F("arrived_on")),
+                name="sppdstop_depart_after_arrive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.place
+
+
+class TripExpense(models.Model):
+    """An at-cost item of one traveller's *rincian biaya*; without a receipt it goes on the DPR."""
+
+    class Kind(models.TextChoices):
+        TRANSPORT = "transport", _("Biaya transportasi")
+        LODGING = "lodging", _("Biaya penginapan")
+        VEHICLE_RENTAL = "vehicle_rental", _("Sewa kendaraan dalam kota")
+        OTHER = "other", _("Biaya lain-lain")
+
+    sppd = models.ForeignKey(Sppd, on_delete=models.CASCADE, related_name="expenses")
+    kind = models.CharField(_("jenis biaya"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("uraian"), max_length=255)
+    quantity = models.PositiveSmallIntegerField(_("volume"), default=1, help_text=_("Misalnya jumlah malam."))
+    amount = models.DecimalField(_("jumlah"), **MONEY)
+    has_receipt = models.BooleanField(_("ada bukti/kuitansi"), default=True)
+    receipt = models.FileField(_("bukti pengeluaran"), upload_to=upload_to("travel/receipts"), blank=True)
+    spent_on = models.DateField(_("tanggal"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("biaya riil")
+        verbose_name_plural = _("biaya riil")
+        ordering = ["sppd", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="tripexpense_amount_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class TripReport(models.Model):
+    """*Laporan perjalanan dinas*, filed by the lead traveller after return, acknowledged by the supervisor."""
+
+    trip = models.OneToOneField(Trip, on_delete=models.CASCADE, related_name="report")
+    background = models.TextField(_("latar belakang"))
+    activities = models.TextField(_("kegiatan yang dilaksanakan"))
+    results = models.TextField(_("hasil yang dicapai"))
+    follow_up = models.TextField(_("saran dan tindak lanjut"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("dilaporkan pada"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("diterima atasan pada"), null=True, blank=True)
+    acknowledgement_note = models.TextField(_("catatan atasan"), blank=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("laporan perjalanan dinas")
+        verbose_name_plural = _("laporan perjalanan dinas")
+        ordering = ["-filed_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.trip)
+
+
+class TripReportFile(models.Model):
+    """A photo (re-encoded without EXIF by ``situok.uploads``) or an attachment of a trip report."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Foto")
+        ATTACHMENT = "attachment", _("Lampiran")
+
+    report = models.ForeignKey(TripReport, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    caption = models.CharField(_("keterangan"), max_length=255, blank=True)
+    file = models.FileField(_("berkas"), upload_to=upload_to("travel/reports"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("berkas laporan perjalanan dinas")
+        verbose_name_plural = _("berkas laporan perjalanan dinas")
+        ordering = ["report", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.get_kind_display()
