@@ -8,6 +8,7 @@ from .permissions import public
 from .views_approvals import urlpatterns as approval_urls
 from .views_calendar import urlpatterns as calendar_urls
 from .views_notifications import urlpatterns as notification_urls
+from .views_verification import urlpatterns as verification_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,11 +20,13 @@ urlpatterns = [
     path("i18n/bahasa/", public(set_language), name="set_language"),
     path("healthz/", views.healthz, name="healthz"),
     path("pegawai/", include("staff.urls")),
+    path("perjalanan-dinas/", include("travel.urls")),
+    path("peminjaman/", include("bookings.urls")),
     path("admin/", admin.site.urls),
 ]
 
 # Shared workflow pages live in their own modules.
-urlpatterns += notification_urls + calendar_urls + approval_urls
+urlpatterns += notification_urls + calendar_urls + approval_urls + verification_urls
 
 if settings.SITUOK_BENCH:  # performance harness only; never mounted otherwise
     from bench import views as bench_views

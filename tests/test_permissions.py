@@ -12,6 +12,8 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from matrix_bookings import ROWS as BOOKING_ROWS
+from matrix_bookings import make_objects as make_booking_objects
 from matrix_situok_approvals import ROWS as APPROVAL_ROWS
 from matrix_situok_approvals import make_objects as make_approval_objects
 from matrix_situok_calendar import ROWS as CALENDAR_ROWS
@@ -21,6 +23,12 @@ from matrix_situok_workflow import make_objects as make_workflow_objects
 from matrix_staff import ROWS as STAFF_ROWS
 from matrix_staff_import import ROWS as STAFF_IMPORT_ROWS
 from matrix_staff_reports import ROWS as STAFF_REPORT_ROWS
+from matrix_travel import ROWS as TRAVEL_ROWS
+from matrix_travel import make_objects as make_travel_objects
+from matrix_travel_documents import ROWS as TRAVEL_DOCUMENT_ROWS
+from matrix_travel_documents import make_objects as make_travel_document_objects
+from matrix_travel_posttrip import ROWS as TRAVEL_POSTTRIP_ROWS
+from matrix_travel_posttrip import make_objects as make_travel_posttrip_objects
 from PIL import Image
 
 from staff.models import CorrectionRequest, Employee, StaffDocument
@@ -68,6 +76,10 @@ MATRIX: list[tuple[str, dict, str, str, int]] = [
     *CALENDAR_ROWS,
     *WORKFLOW_ROWS,
     *APPROVAL_ROWS,
+    *TRAVEL_ROWS,
+    *TRAVEL_DOCUMENT_ROWS,
+    *TRAVEL_POSTTRIP_ROWS,
+    *BOOKING_ROWS,
 ]
 
 # Views reachable without login by design.
@@ -120,6 +132,10 @@ def objects(personas):
     ids.update(make_calendar_objects(personas))
     ids.update(make_workflow_objects(personas))
     ids.update(make_approval_objects(personas))
+    ids.update(make_travel_objects(personas))
+    ids.update(make_travel_document_objects(personas))
+    ids.update(make_travel_posttrip_objects(personas))
+    ids.update(make_booking_objects(personas))
     return ids
 
 

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from bookings.demo import seed_bookings
 from situok.numbering import NumberingScheme
 from situok.services import roles_sync
 from staff.approval import ensure_correction_policy
 from staff.demo import seed_people
+from travel.demo import seed_travel
 
 # Default numbering schemes (classification codes per Permendagri 83/2022, domain.md §2.7).
 SCHEMES = [
@@ -43,4 +45,8 @@ class Command(BaseCommand):
         people = seed_people(scale)
         # Approval policies the demo needs (each is published only when none is active).
         ensure_correction_policy()
-        self.stdout.write(f"Demo bureau ready: {len(people)} demo logins, scale {scale}.")
+        trips = seed_travel(scale)
+        bookings = seed_bookings(scale)
+        self.stdout.write(
+            f"Demo bureau ready: {len(people)} demo logins, {trips} SPT, {bookings} bookings, scale {scale}."
+        )

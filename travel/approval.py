@@ -1,0 +1,5 @@
+"""Registration hook called from ``TravelConfig.ready``."""
+
+
+def register() -> None:
+    return None

@@ -1,0 +1,9 @@
+"""URLs of travel/, mounted at /perjalanan-dinas/. Each views module owns its patterns."""
+
+from .views import urlpatterns as core_urls
+from .views_documents import urlpatterns as document_urls
+from .views_posttrip import urlpatterns as posttrip_urls
+
+app_name = "travel"
+
+urlpatterns = core_urls + document_urls + posttrip_urls
