@@ -70,6 +70,11 @@ class Access(enum.IntEnum):
     )
 
 
+def supervised_unit_paths(user) -> list[str]:
+    """Paths of the units ``user`` heads (cached on the user object for the request)."""
+    return _supervised_paths(user)
+
+
 def _supervised_paths(user) -> list[str]:
     cached = getattr(user, "_situok_supervised_paths", None)
     if cached is None:

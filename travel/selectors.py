@@ -4,10 +4,55 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import BudgetLine, DailyAllowanceRate, LodgingCeiling, Trip
+from situok.permissions import get_for_user, has_perm
+from staff.selectors import employee_for_user, supervised_unit_paths
+
+from .models import BudgetLine, DailyAllowanceRate, LodgingCeiling, Trip, TripMember
 from .rates import valid_on
+
+# Statuses in which the SPT is still the requester's to edit.
+EDITABLE_STATUSES = (Trip.Status.DRAFT, Trip.Status.RETURNED_FOR_REVISION)
+
+
+def trips_visible_to(user, qs: QuerySet[Trip] | None = None) -> QuerySet[Trip]:
+    """Trips ``user`` may open: everyone with ``travel.view_trip``/``travel.manage_trip``; otherwise the trips
+    they travel on or created, and — for a unit head — every trip of their unit and its sub-units (members or
+    owning unit). Everyone else gets 404."""
+    qs = Trip.objects.all() if qs is None else qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if has_perm(user, "travel.view_trip") or has_perm(user, "travel.manage_trip"):
+        return qs
+    me = employee_for_user(user)
+    cond = Q(created_by=user)
+    if me is not None:
+        cond |= Q(Exists(TripMember.objects.filter(trip=OuterRef("pk"), employee=me)))
+    for path in supervised_unit_paths(user):
+        cond |= Q(unit__path__startswith=path) | Q(
+            Exists(TripMember.objects.filter(trip=OuterRef("pk"), employee__unit__path__startswith=path))
+        )
+    return qs.filter(cond)
+
+
+def trip_can_change(user, trip: Trip) -> bool:
+    """Edit the SPT itself: the operator any time before it is numbered; the creator while it is theirs."""
+    if trip.status not in EDITABLE_STATUSES:
+        return False
+    return has_perm(user, "travel.manage_trip") or trip.created_by_id == user.pk
+
+
+def trip_get_for_user(user, pk, *, write: bool = False) -> Trip:
+    """The trip, 404 when ``user`` may not see it, 403 when ``write`` and they may not change it."""
+    return get_for_user(
+        user,
+        Trip.objects.select_related("unit", "budget_line", "origin", "signer", "ppk", "created_by"),
+        pk,
+        visible=trips_visible_to,
+        can_change=trip_can_change,
+        write=write,
+    )
 
 
 def trip_register(
