@@ -8,6 +8,7 @@ Progress goes to stderr; the result tables go to stdout and, with every detail, 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import fnmatch
 import json
 import os
@@ -17,12 +18,13 @@ import secrets
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from . import dataset, exportbench, report, staffbench
+from . import bookings_dataset, dataset, exportbench, report, staffbench, travel_dataset
 from .client import Client
 from .gunicorn_timing import read_timings
 from .loadgen import ScenarioResult, run_scenario
@@ -40,6 +42,31 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+@dataclass(frozen=True)
+class Extra:
+    """The travel and booking data (issues 5 and 6) next to the audit events and the employees."""
+
+    travel: travel_dataset.TravelFacts
+    bookings: bookings_dataset.BookingFacts
+
+    def context(self) -> dict[str, str]:
+        """Placeholders of the travel and booking scenarios (see ``bench.scenarios``)."""
+        today = dt.date.today()
+        return {
+            "travel_unit": str(self.travel.unit_id),
+            "travel_province": self.travel.province,
+            "travel_budget_line": str(self.travel.budget_line_id),
+            "travel_year": str(self.travel.year),
+            # keyset cursor "<departure>_<id>": the page that starts a year back from today
+            "travel_deep_cursor": f"{today.replace(year=today.year - 1).isoformat()}_{self.travel.last_id + 1}",
+            "booking_room": str(self.bookings.room_id),
+            "booking_day": today.isoformat(),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"travel": self.travel.as_dict(), "bookings": self.bookings.as_dict()}
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke test: 2 s per scenario, 20k export rows")
@@ -55,6 +82,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1_000_000, help="audit events in the database")
     parser.add_argument(
         "--staff-rows", type=int, default=50_000, help="generated employees in the database (default 50000)"
+    )
+    parser.add_argument("--travel-rows", type=int, default=200_000, help="generated SPTs (default 200000)")
+    parser.add_argument(
+        "--booking-rows", type=int, default=200_000, help="generated bookings (default 200000)"
     )
     parser.add_argument(
         "--import-rows", type=int, help="rows of the staff import file (default 5000, quick 1000)"
@@ -115,11 +146,13 @@ def selected(only: list[str]) -> list[Scenario]:
     return [s for s in SCENARIOS if s.name in keep or any(fnmatch.fnmatch(s.name, g) for g in only)]
 
 
-def prepare(args: argparse.Namespace, env: dict[str, str]) -> tuple[dataset.DatasetFacts, dataset.StaffFacts]:
+def prepare(
+    args: argparse.Namespace, env: dict[str, str]
+) -> tuple[dataset.DatasetFacts, dataset.StaffFacts, Extra]:
     url = args.database_url
     if dataset.ensure_database(url):
         say(f"created database {dataset.database_name(url)}")
-    for command in (["migrate", "--noinput"], ["sync_roles"], ["seed_demo", "--force"]):
+    for command in (["migrate", "--noinput"], ["sync_roles"], ["load_regions"], ["seed_demo", "--force"]):
         say(f"manage.py {' '.join(command)}")
         dataset.manage(command, env)
     say("manage.py collectstatic (manifest storage needs it with DEBUG=0)")
@@ -129,17 +162,29 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> tuple[dataset.Data
     )
     facts = dataset.ensure_audit_rows(url, args.rows, reload=args.reload, progress=say)
     staff = dataset.ensure_staff_rows(url, args.staff_rows, reload=args.reload, progress=say)
-    return facts, staff
+    common = {
+        "staff_first_id": staff.first_id,
+        "staff_rows": staff.rows,
+        "reload": args.reload,
+        "progress": say,
+    }
+    travel = travel_dataset.ensure_travel_rows(url, args.travel_rows, **common)
+    bookings = bookings_dataset.ensure_booking_rows(url, args.booking_rows, **common)
+    return facts, staff, Extra(travel, bookings)
 
 
 def run_http(
-    args: argparse.Namespace, env: dict[str, str], facts: dataset.DatasetFacts, staff: dataset.StaffFacts
+    args: argparse.Namespace,
+    env: dict[str, str],
+    facts: dataset.DatasetFacts,
+    staff: dataset.StaffFacts,
+    extra: Extra,
 ) -> tuple[list[ScenarioResult], dict[str, Any]]:
     """Serve with gunicorn, sign the client threads in, and run the scenarios round-robin ``--rounds``
     times (so a burst of foreign load spreads over all scenarios instead of skewing one). The workers log
     the server time of every recorded request; it is attached to the results after gunicorn stopped."""
     scenarios = selected(args.only)
-    context = path_context(facts, staff)
+    context = path_context(facts, staff, extra.context())
     cursors = cursor_range(facts)
     meter = CpuMeter(dataset.database_name(args.database_url))
     timing_log = RESULTS_DIR / "server-timing.tsv"
@@ -328,6 +373,30 @@ def run_staff_files(
     return results
 
 
+def run_module_steps(
+    args: argparse.Namespace, env: dict[str, str], extra: Extra
+) -> dict[str, dict[str, Any]]:
+    """Travel PDFs (SPPD vs raw reportlab, a 500-SPT register PDF) and booking requests under load, each in a
+    fresh interpreter (``bench.travelbench``, ``bench.bookingsbench``)."""
+    seconds = str(max(args.seconds, 2.0))
+    steps = {
+        "sppd": ("bench.travelbench", ["sppd", "--seconds", seconds]),
+        "register-pdf": ("bench.travelbench", ["register-pdf", "--rows", "500"]),
+        "booking-requests": (
+            "bench.bookingsbench",
+            ["--seconds", seconds, "--procs", str(args.workers), "--threads", str(args.threads),
+             "--resources", ",".join(map(str, extra.bookings.resources))],
+        ),
+    }  # fmt: skip
+    results: dict[str, dict[str, Any]] = {}
+    for name, (module, module_args) in steps.items():
+        say(f"{name}: python -m {module} {' '.join(module_args[:3])} …")
+        result = exportbench.run_module(module, module_args, env)
+        say(f"  {result if 'error' in result else {k: v for k, v in result.items() if k != 'error_samples'}}")
+        results[name] = result
+    return results
+
+
 def run_explain(env: dict[str, str], targets: list[str]) -> Path | None:
     if not targets:
         return None
@@ -368,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     # A fresh key per run: sessions of earlier runs are worthless, nothing secret outlives the run.
     env = dataset.bench_environment(args.database_url, secrets.token_hex(32), RESULTS_DIR / "staticfiles")
 
-    facts, staff = prepare(args, env)
+    facts, staff, extra = prepare(args, env)
     say(f"dataset: {facts.rows:,} events {facts.first_day}..{facts.last_day}, max id {facts.max_id}")
     say(
         f"dataset: {staff.total:,} employees ({staff.rows:,} generated); {staff.unit_code}: {staff.unit_rows:,},"
@@ -377,9 +446,10 @@ def main(argv: list[str] | None = None) -> int:
     http_results: list[ScenarioResult] = []
     download: dict[str, Any] = {}
     if not args.skip_http:
-        http_results, download = run_http(args, env, facts, staff)
+        http_results, download = run_http(args, env, facts, staff, extra)
     export_results = [] if args.skip_export else run_exports(args, env, facts)
     staff_files = {} if args.skip_export else run_staff_files(args, env, staff)
+    module_steps = {} if args.skip_export else run_module_steps(args, env, extra)
     explain_file = (
         run_explain(env, explain_targets(selected(args.only), facts, staff)) if args.explain else None
     )
@@ -405,6 +475,12 @@ def main(argv: list[str] | None = None) -> int:
     budgets = report.staff_budgets(http_results, staff_files)
     if budgets:
         lines += ["", report.budget_table(budgets), report.BUDGET_LEGEND]
+    travel_budgets = report.travel_budgets(http_results, module_steps)
+    if travel_budgets:
+        lines += ["", report.budget_table(travel_budgets, "travel budgets")]
+    booking_budgets = report.booking_budgets(http_results, module_steps)
+    if booking_budgets:
+        lines += ["", report.budget_table(booking_budgets, "booking budgets")]
     if explain_file:
         lines += ["", f"EXPLAIN ANALYZE of the audit and staff list queries: {explain_file}"]
     lines += ["", f"total {duration:.0f} s; details in {args.output}"]
@@ -424,6 +500,10 @@ def main(argv: list[str] | None = None) -> int:
         "export": export_results,
         "staff_files": staff_files,
         "staff_budgets": [b.as_dict() for b in budgets],
+        "travel_booking_dataset": extra.as_dict(),
+        "module_steps": module_steps,
+        "travel_budgets": [b.as_dict() for b in travel_budgets],
+        "booking_budgets": [b.as_dict() for b in booking_budgets],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -435,6 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         or (download and download["status"] != 200)
         or any("error" in r for r in export_results)
         or any("error" in r for r in staff_files.values())
+        or any("error" in r or r.get("errors") for r in module_steps.values())
     )
     return 1 if failed else 0
 

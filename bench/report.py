@@ -141,45 +141,89 @@ def _seconds_budget(limit: float, per_rows: int, rows: int) -> tuple[float, str]
     return scaled, f"≤ {scaled:.1f} s ({limit:g} s × {rows:,}/{per_rows:,})"
 
 
-def _http_budgets(results: Sequence[ScenarioResult]) -> list[Budget]:
+@dataclass(frozen=True)
+class ListBudget:
+    """The list-page budgets of an issue: p95 server time, constant queries per page, throughput."""
+
+    prefix: str  # scenario names starting with it
+    label: str
+    pages: Mapping[str, str]  # scenario → label, compared for "queries per page constant"
+    p95_ms: float = 150.0
+    throughput: float = 0.5  # × ref.list
+
+
+LIST_BUDGETS = (
+    ListBudget(
+        "staff.",
+        "staff list",
+        {"staff.list": "25 rows", "staff.list.100": "100 rows", "staff.list.page.deep": "deep page"},
+        STAFF_P95_MS,
+        STAFF_THROUGHPUT,
+    ),
+    ListBudget(
+        "travel.register",
+        "SPT register",
+        {
+            "travel.register": "25 rows",
+            "travel.register.100": "100 rows",
+            "travel.register.deep": "deep page",
+        },
+    ),
+    ListBudget(
+        "bookings.calendar",
+        "booking calendar",
+        {"bookings.calendar.month": "one room", "bookings.calendar.month.rooms": "all rooms"},
+    ),
+)
+
+
+def _list_budgets(results: Sequence[ScenarioResult], spec: ListBudget) -> list[Budget]:
     by_name = {r.name: r for r in results}
-    staff = [r for r in results if r.name.startswith("staff.")]
+    group = [r for r in results if r.name.startswith(spec.prefix)]
     ref_list = by_name.get(REFERENCE_LIST)
-    if not staff:
+    if not group:
         return []
     budgets = []
-    for r in staff:
+    for r in group:
         p95 = r.server_ms(0.95)
         known = not math.isnan(p95)
         budgets.append(
             Budget(
                 f"{r.name}: p95 server time",
                 f"{p95:,.1f} ms" if known else "—",
-                f"≤ {STAFF_P95_MS:g} ms",
-                p95 <= STAFF_P95_MS if known else False,
+                f"≤ {spec.p95_ms:g} ms",
+                p95 <= spec.p95_ms if known else False,
             )
         )
-    pages = [by_name[n] for n in STAFF_PAGE_SCENARIOS if n in by_name and by_name[n].queries is not None]
+    pages = [by_name[n] for n in spec.pages if n in by_name and by_name[n].queries is not None]
     if pages:
         counts = [p.queries for p in pages]
-        labels = {"staff.list": "25 rows", "staff.list.100": "100 rows", "staff.list.page.deep": "deep page"}
-        figure = " / ".join(f"{c:g}" for c in counts) + f" ({' / '.join(labels[p.name] for p in pages)})"
-        others = sorted({r.queries for r in staff if r.queries is not None and r not in pages})
+        figure = " / ".join(f"{c:g}" for c in counts) + f" ({' / '.join(spec.pages[p.name] for p in pages)})"
+        others = sorted({r.queries for r in group if r.queries is not None and r not in pages})
         if others:
             span = f"{others[0]:g}" if len(others) == 1 else f"{others[0]:g}–{others[-1]:g}"
             figure += f"; filtered/htmx {span}"
-        budgets.append(Budget("staff list: queries per page", figure, "constant", len(set(counts)) == 1))
-    for r in staff:
+        budgets.append(Budget(f"{spec.label}: queries per page", figure, "constant", len(set(counts)) == 1))
+    for r in group:
         ratio = r.rps / ref_list.rps if ref_list and ref_list.rps else None
         budgets.append(
             Budget(
                 f"{r.name}: throughput",
                 f"{ratio:.2f}× ref.list ({r.rps:,.1f} req/s)" if ratio is not None else "—",
-                f"≥ {STAFF_THROUGHPUT:g}× ref.list",
-                ratio is not None and ratio >= STAFF_THROUGHPUT,
+                f"≥ {spec.throughput:g}× ref.list",
+                ratio is not None and ratio >= spec.throughput,
             )
         )
     return budgets
+
+
+def _http_budgets(results: Sequence[ScenarioResult]) -> list[Budget]:
+    return _list_budgets(results, LIST_BUDGETS[0])
+
+
+def list_budgets(results: Sequence[ScenarioResult], prefix: str) -> list[Budget]:
+    """The list-page budgets of the group whose scenario names start with ``prefix``."""
+    return next((_list_budgets(results, spec) for spec in LIST_BUDGETS if spec.prefix == prefix), [])
 
 
 def _file_budgets(files: Mapping[str, Mapping[str, Any]]) -> list[Budget]:
@@ -236,9 +280,65 @@ def staff_budgets(results: Sequence[ScenarioResult], files: Mapping[str, Mapping
     return _http_budgets(results) + _file_budgets(files)
 
 
-def budget_table(budgets: Sequence[Budget]) -> str:
+SPPD_PDF_RATIO = 0.5  # × a raw reportlab document of the same page count
+REGISTER_PDF_SECONDS = 20.0  # 500 SPTs
+BOOKING_REQUESTS_PER_S = 100.0
+
+
+def travel_budgets(results: Sequence[ScenarioResult], steps: Mapping[str, Mapping[str, Any]]) -> list[Budget]:
+    """Issue 5: the register list budgets, the SPPD PDF rate and the 500-SPT register PDF."""
+    budgets = list_budgets(results, "travel.register")
+    r = steps.get("sppd")
+    if r and "error" in r:
+        budgets.append(Budget("SPPD PDF: failed", "see latest.json", "", False))
+    elif r:
+        rates = r["docs_per_s"]
+        budgets.append(
+            Budget(
+                f"SPPD PDF ({r['pages']['ours']} pages) vs raw reportlab ({r['pages']['raw']} pages)",
+                f"{r['ratio']:.2f}× ({rates['ours']:,.1f} vs {rates['raw']:,.1f} docs/s)",
+                f"≥ {SPPD_PDF_RATIO:g}×",
+                r["ratio"] >= SPPD_PDF_RATIO and r["pages"]["ours"] == r["pages"]["raw"],
+            )
+        )
+    r = steps.get("register-pdf")
+    if r and "error" in r:
+        budgets.append(Budget("register PDF: failed", "see latest.json", "", False))
+    elif r:
+        budgets.append(
+            Budget(
+                f"register PDF, {r['rows']:,} SPTs ({r['pages']} pages)",
+                f"{r['seconds']:,.2f} s",
+                f"≤ {REGISTER_PDF_SECONDS:g} s",
+                r["seconds"] <= REGISTER_PDF_SECONDS,
+            )
+        )
+    return budgets
+
+
+def booking_budgets(
+    results: Sequence[ScenarioResult], steps: Mapping[str, Mapping[str, Any]]
+) -> list[Budget]:
+    """Issue 6: booking requests under load and the calendar list budgets."""
+    budgets = []
+    r = steps.get("booking-requests")
+    if r and "error" in r:
+        budgets.append(Budget("booking requests: failed", "see latest.json", "", False))
+    elif r:
+        budgets.append(
+            Budget(
+                f"booking requests ({r['procs']} processes × {r['threads']} threads)",
+                f"{r['rps']:,.1f} req/s ({r['created']:,} created, {r['refused']:,} refused, {r['errors']} errors)",
+                f"≥ {BOOKING_REQUESTS_PER_S:g} req/s, 0 errors",
+                r["rps"] >= BOOKING_REQUESTS_PER_S and not r["errors"],
+            )
+        )
+    return budgets + list_budgets(results, "bookings.calendar")
+
+
+def budget_table(budgets: Sequence[Budget], title: str = "staff budgets") -> str:
     rows = [[b.item, b.figure, b.budget, b.result] for b in budgets]
-    return table(["staff budgets", "figure", "budget", "result"], rows, right=[False, True, False, False])
+    return table([title, "figure", "budget", "result"], rows, right=[False, True, False, False])
 
 
 BUDGET_LEGEND = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -128,11 +129,91 @@ SCENARIOS: list[Scenario] = [
         headers=HTMX,
         description="the name search as htmx partial (HX-Request: table rows only)",
     ),
+    # Official travel (issue 5): 200,000 SPTs with 400,000 travellers, keyset pages (newest departure first).
+    Scenario(
+        "travel.register", "/perjalanan-dinas/register/", needs_login=True, description="SPT register (25)"
+    ),
+    Scenario(
+        "travel.register.100",
+        "/perjalanan-dinas/register/?per_page=100",
+        needs_login=True,
+        description="SPT register, 100 per page",
+    ),
+    Scenario(
+        "travel.register.deep",
+        "/perjalanan-dinas/register/?cursor={travel_deep_cursor}",
+        needs_login=True,
+        description="SPT register, a page a year back (keyset cursor)",
+    ),
+    Scenario(
+        "travel.register.unit",
+        "/perjalanan-dinas/register/?unit={travel_unit}",
+        needs_login=True,
+        description="filter: the unit with the most SPTs (with its sub-units)",
+    ),
+    Scenario(
+        "travel.register.period",
+        "/perjalanan-dinas/register/?status=settled&depart_from={travel_year}-03-01&depart_to={travel_year}-03-31",
+        needs_login=True,
+        description="filter: settled SPTs of one month",
+    ),
+    Scenario(
+        "travel.register.province",
+        "/perjalanan-dinas/register/?province={travel_province}",
+        needs_login=True,
+        description="filter: destination province outside Bali",
+    ),
+    Scenario(
+        "travel.register.budget",
+        "/perjalanan-dinas/register/?budget_line={travel_budget_line}",
+        needs_login=True,
+        description="filter: one budget line (a tenth of a year's SPTs)",
+    ),
+    Scenario(
+        "travel.register.employee",
+        "/perjalanan-dinas/register/?pegawai={staff_name}",
+        needs_login=True,
+        description="filter: travellers whose name contains a common part",
+    ),
+    # Bookings (issue 6): 200,000 bookings over 60 bench rooms and vehicles.
+    Scenario(
+        "bookings.calendar.month",
+        "/peminjaman/kalender/?sumber={booking_room}&tampilan=bulan&tanggal={booking_day}",
+        needs_login=True,
+        description="month view of one room (about 240 bookings)",
+    ),
+    Scenario(
+        "bookings.calendar.month.rooms",
+        "/peminjaman/kalender/?jenis=room&tampilan=bulan&tanggal={booking_day}",
+        needs_login=True,
+        description="month view of all rooms",
+    ),
+    Scenario(
+        "bookings.calendar.week",
+        "/peminjaman/kalender/?sumber={booking_room}&tampilan=minggu&tanggal={booking_day}",
+        needs_login=True,
+        description="week view of one room",
+    ),
+    Scenario(
+        "bookings.calendar.day.vehicles",
+        "/peminjaman/kalender/?jenis=vehicle&tampilan=hari&tanggal={booking_day}",
+        needs_login=True,
+        description="day view of all vehicles",
+    ),
+    Scenario(
+        "bookings.calendar.htmx",
+        "/peminjaman/kalender/?sumber={booking_room}&tampilan=bulan&tanggal={booking_day}",
+        needs_login=True,
+        headers=HTMX,
+        description="month view of one room as htmx partial (prev/next navigation)",
+    ),
 ]
 
 
-def path_context(facts: DatasetFacts, staff: StaffFacts) -> dict[str, str]:
-    """Values for the ``{placeholders}`` of scenario paths."""
+def path_context(
+    facts: DatasetFacts, staff: StaffFacts, more: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Values for the ``{placeholders}`` of scenario paths (``more``: those of the travel and booking data)."""
     first = dt.date.fromisoformat(facts.first_day)
     last = dt.date.fromisoformat(facts.last_day)
     mid = first + (last - first) / 2
@@ -146,6 +227,7 @@ def path_context(facts: DatasetFacts, staff: StaffFacts) -> dict[str, str]:
         "staff_name": staff.name_part,
         "staff_nip": staff.nip_prefix,
         "staff_deep_page": str(staff.deep_page),
+        **(more or {}),
     }
 
 

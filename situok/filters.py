@@ -6,7 +6,27 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import derived
 from .audit import AuditEvent
+from .forms import CachedModelChoiceField
+
+
+class CachedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """``ModelChoiceFilter`` whose options are cached per version of ``depends_on`` (a tuple of
+    situok/derived.py group names covering every table the option queryset reads)."""
+
+    field_class = CachedModelChoiceField
+    _keys: dict[int, str] = {}  # declaration (creation_counter survives the per-request copies) → key
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field") and not callable(self.queryset):
+            # A declared queryset never changes: describe its SQL once per process, not per request.
+            key = self._keys.get(self.creation_counter)
+            if key is None:
+                key = self._keys[self.creation_counter] = derived.queryset_key(self.queryset)
+            self.extra["cache_key"] = key
+        return super().field
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -22,8 +42,10 @@ class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(field_name="action", lookup_expr="startswith", label=_("Aksi"))
     date_from = django_filters.DateFilter(method="from_date", label=_("Dari tanggal"), widget=DateInput)
     date_to = django_filters.DateFilter(method="to_date", label=_("Sampai tanggal"), widget=DateInput)
-    target_type = django_filters.ModelChoiceFilter(
-        queryset=ContentType.objects.order_by("app_label", "model"), label=_("Jenis objek")
+    target_type = CachedModelChoiceFilter(
+        queryset=ContentType.objects.order_by("app_label", "model"),
+        depends_on=("contenttypes",),
+        label=_("Jenis objek"),
     )
     target_id = django_filters.CharFilter(label=_("ID objek"))
 

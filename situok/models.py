@@ -10,6 +10,7 @@ from .approval_models import (
 )
 from .audit import AuditEvent
 from .calendar_models import CalendarDay, WorkSchedule
+from .derived import CacheVersion
 from .job_models import Job
 from .notification_models import Notification, NotificationPreference
 from .numbering import DocumentCounter, IssuedNumber, NumberingScheme
@@ -23,6 +24,7 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStep",
     "AuditEvent",
+    "CacheVersion",
     "CalendarDay",
     "Delegation",
     "DocumentCounter",

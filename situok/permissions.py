@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, Promise] = {
     "travel.pay_trip": _("Membayar dan menyelesaikan perjalanan dinas"),
     "travel.change_dailyallowancerate": _("Mengubah tabel tarif perjalanan dinas"),
     "travel.change_budgetline": _("Mengubah mata anggaran"),
+    "bookings.manage_booking": _("Mengelola semua peminjaman gedung dan kendaraan (operator peminjaman)"),
+    "bookings.view_booking": _("Melihat semua peminjaman dan laporannya"),
+    "bookings.change_resource": _("Mengelola ruang, kendaraan, pengemudi dan masa tidak tersedia"),
 }
 
 
@@ -75,7 +78,7 @@ ROLES: tuple[Role, ...] = (
         "pimpinan",
         _("Pimpinan"),
         _("Pejabat yang menyetujui dan menandatangani dokumen."),
-        ("staff.view_employee", "staff.view_orgunit", "travel.view_trip"),
+        ("staff.view_employee", "staff.view_orgunit", "travel.view_trip", "bookings.view_booking"),
     ),
     Role(
         "atasan",
@@ -132,7 +135,12 @@ ROLES: tuple[Role, ...] = (
         "operator_peminjaman",
         _("Operator Peminjaman"),
         _("Mengelola peminjaman gedung, ruang dan kendaraan dinas."),
-        ("staff.view_orgunit",),
+        (
+            "staff.view_orgunit",
+            "bookings.manage_booking",
+            "bookings.view_booking",
+            "bookings.change_resource",
+        ),
     ),
     Role(
         "humas_protokol",
@@ -157,10 +165,9 @@ for _role in ROLES:
 def user_roles(user) -> list[Role]:
     if not getattr(user, "is_authenticated", False):
         return []
-    names = getattr(user, "_situok_group_names", None)
-    if names is None:
-        names = set(user.groups.values_list("name", flat=True))
-        user._situok_group_names = names
+    from .backends import auth_snapshot  # cached per "auth" version, shared with the permission checks
+
+    names = auth_snapshot(user)["groups"]
     return [r for r in ROLES if r.code in names]
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "situok.derived.DerivedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "situok.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +93,12 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+# Only derived data is cached (permission sets, list counts, dropdown options), under keys carrying
+# database-stored versions (situok/derived.py): a per-process memory cache is correct with any
+# number of processes; CACHE_URL (e.g. redis://127.0.0.1:6379/1) lets processes share the work.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -170,6 +177,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 SITUOK_BASE_URL = env.str("SITUOK_BASE_URL", default="http://127.0.0.1:8000")  # absolute links in e-mails
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20_000)
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=7)
+# Public QR verification page (/verifikasi/<token>/): requests per client IP per window (seconds).
+SITUOK_VERIFICATION_RATE_LIMIT = env.int("SITUOK_VERIFICATION_RATE_LIMIT", default=30)
+SITUOK_VERIFICATION_RATE_WINDOW = env.int("SITUOK_VERIFICATION_RATE_WINDOW", default=60)
+
+# Official travel (domain.md §2): visum stop blocks on the SPPD back page (>= 3), the central 30 %
+# no-hotel lodging rule (unverified for Bali: switchable), trip report due N working days after return.
+TRAVEL_SPPD_STOP_BLOCKS = max(3, env.int("TRAVEL_SPPD_STOP_BLOCKS", default=3))
+TRAVEL_NO_HOTEL_RULE = env.bool("TRAVEL_NO_HOTEL_RULE", default=True)
+TRAVEL_REPORT_DUE_WORKING_DAYS = env.int("TRAVEL_REPORT_DUE_WORKING_DAYS", default=5)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,7 +7,10 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -22,6 +25,7 @@ from .forms import LoginForm
 from .jobs import export_job_start, export_should_run_in_background
 from .pagination import keyset_page
 from .permissions import menu_for, pending_for, public, require_login, require_perm
+from .tables import Column, lookup, or_dash, render_rows, text
 
 
 @public
@@ -74,6 +78,26 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "situok/home.html", {"cards": cards, "pending": pending})
 
 
+def _audit_changes(event: AuditEvent) -> SafeString:
+    changes = event.changes
+    html = f"<code>{escape(event.action)}</code>"
+    if changes:
+        items = changes.items() if isinstance(changes, dict) else ()
+        joined = "; ".join(f"{text(k)}: {text(lookup(v, 0))} → {text(lookup(v, 1))}" for k, v in items)
+        html += f'<div class="small text-body-secondary">{joined}</div>'
+    return mark_safe(html)  # every value went through escape() / text()
+
+
+# The cells of situok/partials/audit_rows.html (its head names them).
+AUDIT_COLUMNS = [
+    Column(lambda e: f"{timezone.localtime(e.created_at):%d/%m/%Y %H.%M}", "text-nowrap"),
+    Column(lambda e: or_dash(e.actor_label)),
+    Column(_audit_changes),
+    Column(lambda e: or_dash(e.target_label)),
+    Column(lambda e: e.ip or "", "d-none d-md-table-cell"),
+]
+
+
 @require_perm("situok.view_auditevent")
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -82,7 +106,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(filterset.qs, request.GET.get("cursor"), per_page=50)
     query = request.GET.copy()
     query.pop("cursor", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode()}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": render_rows(page.items, AUDIT_COLUMNS),
+        "query": query.urlencode(),
+    }
     template = (
         "situok/partials/audit_rows.html" if request.headers.get("HX-Request") else "situok/audit_list.html"
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
+
+from situok.backends import CachedPermissionsBackend
 
 
-class UsernameOrNipBackend(ModelBackend):
+class UsernameOrNipBackend(CachedPermissionsBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)

@@ -7,6 +7,8 @@ import re
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from situok.filters import CachedModelChoiceFilter
+
 from .models import GOLONGAN_PNS_CHOICES, Employee, OrgUnit, Position
 
 SORTS = {
@@ -21,8 +23,11 @@ SORTS = {
 
 class EmployeeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari nama atau NIP"))
-    unit = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.order_by("path"), method="in_unit", label=_("Unit (termasuk sub-unit)")
+    unit = CachedModelChoiceFilter(
+        queryset=OrgUnit.objects.order_by("path"),
+        depends_on=("staff",),
+        method="in_unit",
+        label=_("Unit (termasuk sub-unit)"),
     )
     employee_type = django_filters.ChoiceFilter(choices=Employee.Type.choices, label=_("Jenis pegawai"))
     golongan = django_filters.ChoiceFilter(choices=GOLONGAN_PNS_CHOICES, label=_("Golongan"))

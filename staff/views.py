@@ -8,11 +8,16 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from situok import formats
 from situok.approvals import approval_status
+from situok.pagination import id_page
 from situok.permissions import has_perm, require_login, require_perm
+from situok.tables import Column, or_dash, render_rows, url_maker
 from situok.uploads import serve_protected
 from situok.views_approvals import DECISIONS as APPROVAL_DECISIONS
 from situok.views_approvals import DecisionForm as ApprovalDecisionForm
@@ -48,6 +53,37 @@ def _form_error(form, exc: services.StaffError | ValidationError) -> None:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+LIST_FIELDS = ("id", "name", "front_title", "back_title", "nip", "golongan", "pppk_golongan", "status",
+               "unit", "unit__name", "position", "position__name")  # fmt: skip
+
+
+def _employee_columns(show_record: bool) -> list[Column]:
+    """The cells of staff/partials/employee_rows.html (its head names them)."""
+    detail_url = url_maker("staff:employee_detail")
+    statuses = {value: str(label) for value, label in Employee.Status.choices}  # gettext once per page
+
+    def name(e: Employee) -> SafeString:
+        position = e.position.name if e.position_id else ""
+        return mark_safe(
+            f'<a href="{detail_url(e.pk)}">{escape(e.name_with_titles)}</a>\n'
+            f'        <div class="small text-body-secondary d-sm-none">{escape(position)}</div>'
+        )
+
+    columns = [Column(name)]
+    if show_record:
+        columns += [
+            Column(lambda e: or_dash(formats.nip_display(e.nip) if e.nip else ""), "text-nowrap small"),
+            Column(lambda e: or_dash(e.golongan or e.pppk_golongan), "d-none d-md-table-cell"),
+        ]
+    columns += [
+        Column(lambda e: or_dash(e.position.name if e.position_id else ""), "d-none d-sm-table-cell"),
+        Column(lambda e: e.unit.name, "d-none d-lg-table-cell"),
+    ]
+    if show_record:
+        columns.append(Column(lambda e: statuses.get(e.status, e.status), "d-none d-md-table-cell"))
+    return columns
+
+
 @require_login
 @require_GET
 def employee_list(request: HttpRequest) -> HttpResponse:
@@ -58,18 +94,23 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         per_page = PAGE_SIZES[0]
     per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-    # Page over ids only (a narrow, index-backed sort even on deep pages), then load that page's rows.
-    page = Paginator(filterset.qs.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
-    rows = base.filter(pk__in=list(page.object_list)).in_bulk()
-    page.object_list = [rows[pk] for pk in page.object_list]
+    page = id_page(
+        filterset.qs,
+        base.only(*LIST_FIELDS),
+        per_page=per_page,
+        number=request.GET.get("page"),
+        depends_on=("staff",),  # employees, their units and positions
+    )
     query = request.GET.copy()
     query.pop("page", None)
+    show_record = has_perm(request.user, "staff.view_employee")
     context = {
         "filter": filterset,
         "page": page,
+        "rows": render_rows(page.object_list, _employee_columns(show_record)),
         "query": query.urlencode(),
-        "show_record": has_perm(request.user, "staff.view_employee"),
-        "can_export": has_perm(request.user, "staff.view_employee"),
+        "show_record": show_record,
+        "can_export": show_record,
         "can_add": has_perm(request.user, "staff.add_employee"),
         "page_sizes": PAGE_SIZES,
     }

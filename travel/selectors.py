@@ -1,19 +1,51 @@
-"""Reads of travel/ reused by views, exports and services (querysets, no writes)."""
+"""Reads of travel/ reused by views, exports, services and other apps (querysets, no writes)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from situok.permissions import get_for_user, has_perm
 from staff.selectors import employee_for_user, supervised_unit_paths
 
-from .models import BudgetLine, DailyAllowanceRate, LodgingCeiling, Trip, TripMember
+from .models import BudgetLine, DailyAllowanceRate, LodgingCeiling, Sppd, Trip, TripDestination, TripMember
 from .rates import valid_on
 
 # Statuses in which the SPT is still the requester's to edit.
 EDITABLE_STATUSES = (Trip.Status.DRAFT, Trip.Status.RETURNED_FOR_REVISION)
+# Statuses in which a trip holds its travellers: another trip of theirs may not overlap it.
+BLOCKING_STATUSES = (
+    Trip.Status.SUBMITTED,
+    Trip.Status.APPROVED,
+    Trip.Status.NUMBERED,
+    Trip.Status.TRAVELLING,
+)
+# The trip really happens (or happened): the SPT carries a number and was not cancelled.
+ON_TRAVEL_STATUSES = (
+    Trip.Status.NUMBERED,
+    Trip.Status.TRAVELLING,
+    Trip.Status.RETURNED,
+    Trip.Status.REPORTED,
+    Trip.Status.SETTLED,
+)
+# "Under way" from the traveller's point of view (the home page counter).
+ACTIVE_STATUSES = (
+    Trip.Status.DRAFT,
+    Trip.Status.SUBMITTED,
+    Trip.Status.RETURNED_FOR_REVISION,
+    Trip.Status.APPROVED,
+    Trip.Status.NUMBERED,
+    Trip.Status.TRAVELLING,
+)
+CANCELLABLE_STATUSES = (
+    Trip.Status.DRAFT,
+    Trip.Status.SUBMITTED,
+    Trip.Status.RETURNED_FOR_REVISION,
+    Trip.Status.APPROVED,
+    Trip.Status.NUMBERED,
+)
 
 
 def trips_visible_to(user, qs: QuerySet[Trip] | None = None) -> QuerySet[Trip]:
@@ -43,6 +75,16 @@ def trip_can_change(user, trip: Trip) -> bool:
     return has_perm(user, "travel.manage_trip") or trip.created_by_id == user.pk
 
 
+def trip_can_cancel(user, trip: Trip) -> bool:
+    """Cancel: before approval the creator (or the operator); once numbered only the operator, since the
+    SPT is then an official letter signed by the leader. A trip under way or over cannot be cancelled."""
+    if trip.status not in CANCELLABLE_STATUSES:
+        return False
+    if has_perm(user, "travel.manage_trip"):
+        return True
+    return trip.status not in (Trip.Status.APPROVED, Trip.Status.NUMBERED) and trip.created_by_id == user.pk
+
+
 def trip_get_for_user(user, pk, *, write: bool = False) -> Trip:
     """The trip, 404 when ``user`` may not see it, 403 when ``write`` and they may not change it."""
     return get_for_user(
@@ -55,6 +97,44 @@ def trip_get_for_user(user, pk, *, write: bool = False) -> Trip:
     )
 
 
+def can_see_register(user) -> bool:
+    """The SPT register: those who may see every SPT, and unit heads (for their units)."""
+    return bool(
+        has_perm(user, "travel.view_trip")
+        or has_perm(user, "travel.manage_trip")
+        or supervised_unit_paths(user)
+    )
+
+
+def my_trips(user) -> QuerySet[Trip]:
+    """ "Perjalanan Dinas Saya": trips the user travels on or created, newest departure first."""
+    if not getattr(user, "is_authenticated", False):
+        return Trip.objects.none()
+    me = employee_for_user(user)
+    cond = Q(created_by=user)
+    if me is not None:
+        cond |= Q(Exists(TripMember.objects.filter(trip=OuterRef("pk"), employee=me)))
+    return Trip.objects.filter(cond).order_by("-depart_date", "-id")
+
+
+def my_active_trip_count(user) -> int:
+    return my_trips(user).filter(status__in=ACTIVE_STATUSES).count()
+
+
+def with_list_relations(qs: QuerySet[Trip]) -> QuerySet[Trip]:
+    """What a list row shows (members with names, destinations with regions): three queries per page."""
+    return qs.select_related("unit", "budget_line").prefetch_related(
+        Prefetch(
+            "members",
+            queryset=TripMember.objects.select_related("employee").order_by("order", "id"),
+        ),
+        Prefetch(
+            "destinations",
+            queryset=TripDestination.objects.select_related("region").order_by("order", "id"),
+        ),
+    )
+
+
 def trip_register(
     *,
     status: str | None = None,
@@ -64,9 +144,7 @@ def trip_register(
     depart_to: dt.date | None = None,
 ) -> QuerySet[Trip]:
     """The SPT register, newest first, with what a list row shows (query count independent of rows)."""
-    qs = Trip.objects.select_related("unit", "budget_line", "origin").prefetch_related(
-        "members__employee", "destinations__region"
-    )
+    qs = with_list_relations(Trip.objects.all())
     if status:
         qs = qs.filter(status=status)
     if unit_id:
@@ -78,6 +156,94 @@ def trip_register(
     if depart_to:
         qs = qs.filter(depart_date__lte=depart_to)
     return qs.order_by("-depart_date", "-id")
+
+
+# --- Keyset pages over (depart_date, id) -----------------------------------------------------------
+@dataclass
+class RegisterPage:
+    items: list[Trip]
+    next_cursor: str | None
+    cursor: str | None
+    per_page: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+
+def _parse_cursor(cursor: str | None) -> tuple[dt.date, int] | None:
+    if not cursor:
+        return None
+    try:
+        day, pk = str(cursor).split("_", 1)
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def register_page(qs: QuerySet[Trip], cursor: str | None, *, per_page: int = 50) -> RegisterPage:
+    """Newest departure first, ``cursor`` = ``<depart_date>_<id>`` of the last row shown. One query for
+    the rows (``LIMIT n+1`` says whether a next page exists) plus the list prefetches, at any depth."""
+    key = _parse_cursor(cursor)
+    if key is not None:
+        day, pk = key
+        qs = qs.filter(Q(depart_date__lt=day) | Q(depart_date=day, pk__lt=pk))
+    items = list(qs.order_by("-depart_date", "-id")[: per_page + 1])
+    next_cursor = None
+    if len(items) > per_page:
+        items = items[:per_page]
+        last = items[-1]
+        next_cursor = f"{last.depart_date.isoformat()}_{last.pk}"
+    return RegisterPage(items, next_cursor, cursor if key else None, per_page)
+
+
+# --- For other apps --------------------------------------------------------------------------------
+def employee_on_official_travel(employee, date: dt.date) -> Trip | None:
+    """The numbered (or later) SPT whose dates contain ``date`` for ``employee``, or ``None``.
+
+    Attendance calls this to mark *Dinas Luar*. One indexed query (member's employee, then the trip's
+    status and dates)."""
+    member = (
+        TripMember.objects.filter(
+            employee=employee,
+            trip__status__in=ON_TRAVEL_STATUSES,
+            trip__depart_date__lte=date,
+            trip__return_date__gte=date,
+        )
+        .select_related("trip")
+        .order_by("-trip__depart_date", "-trip_id")
+        .first()
+    )
+    return member.trip if member is not None else None
+
+
+def trips_for_employee(employee) -> QuerySet[Trip]:
+    """Every trip ``employee`` is a member of, newest departure first."""
+    return Trip.objects.filter(
+        Exists(TripMember.objects.filter(trip=OuterRef("pk"), employee=employee))
+    ).order_by("-depart_date", "-id")
+
+
+def trip_for_vehicle_booking_choices(user, *, today: dt.date | None = None) -> QuerySet[Trip]:
+    """SPTs a vehicle booking may link to: approved or numbered, visible to ``user``, not yet ended."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return (
+        trips_visible_to(user)
+        .filter(status__in=(Trip.Status.APPROVED, Trip.Status.NUMBERED), return_date__gte=today)
+        .select_related("unit")
+        .order_by("depart_date", "id")
+    )
+
+
+def trip_sppds(trip: Trip) -> list[Sppd]:
+    """The trip's SPPDs in member order, with the traveller (for the detail page and its panels)."""
+    return list(
+        Sppd.objects.filter(member__trip=trip)
+        .select_related("member__employee__position", "member__employee__unit")
+        .order_by("member__order", "member__id")
+    )
 
 
 def budget_lines_for_year(year: int) -> QuerySet[BudgetLine]:

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
+import qrcode
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image as PILImage
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -29,6 +31,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -68,6 +71,24 @@ def qr_flowable(url: str, size_mm: float = 22) -> Drawing:
     drawing = Drawing(size, size)
     drawing.add(widget)
     return drawing
+
+
+def qr_image(data: str) -> ImageReader:
+    """The QR code of ``data`` as a 1-bit image, one pixel per module plus the 4-module quiet zone.
+
+    The same symbol ``situok.exports.pdf.qr_flowable`` encodes (error correction M), drawn as one
+    small image instead of hundreds of vector squares, with a fixed mask pattern (any of the eight is
+    valid; searching for the best one costs more than the rest of an SPPD). PDF viewers and printers
+    scale it without interpolation, so the modules stay sharp.
+    """
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, mask_pattern=2)
+    qr.add_data(data)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    size = len(matrix)
+    image = PILImage.new("1", (size, size), 1)
+    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    return ImageReader(image)
 
 
 class NumberedCanvas(Canvas):

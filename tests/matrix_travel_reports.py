@@ -1,0 +1,7 @@
+"""Permission-matrix rows (see tests/test_permissions.py)."""
+
+ROWS: list = []
+
+
+def make_objects(personas) -> dict:
+    return {}
