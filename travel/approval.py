@@ -130,6 +130,16 @@ def register() -> None:
             description=gettext_lazy("Buku register SPT dengan filter dan ekspor"),
         )
     )
+    register_menu_item(
+        MenuItem(
+            "travel_recaps",
+            gettext_lazy("Rekap Perjalanan Dinas"),
+            "travel:recap_employees",
+            "bar-chart",
+            perms=("travel.view_trip",),
+            description=gettext_lazy("Rekap per pegawai dan biaya per bulan menurut mata anggaran"),
+        )
+    )
     register_pending_counter(
         PendingCounter(
             "travel_my_trips",
