@@ -60,6 +60,7 @@ class Extra:
             # keyset cursor "<departure>_<id>": the page that starts a year back from today
             "travel_deep_cursor": f"{today.replace(year=today.year - 1).isoformat()}_{self.travel.last_id + 1}",
             "booking_room": str(self.bookings.room_id),
+            "booking_sparse_room": str(self.bookings.sparse_room_id),
             "booking_day": today.isoformat(),
         }
 

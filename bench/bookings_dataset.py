@@ -74,6 +74,7 @@ class BookingFacts:
     bookings: int
     resources: list[int]
     room_id: int  # a bench room (its calendar is full)
+    sparse_room_id: int  # a demo room (a few bookings a month): same page, other volume
     vehicle_id: int
     first_id: int
     last_id: int
@@ -160,11 +161,16 @@ def ensure_booking_rows(
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE) bookings_booking" if not reused else "ANALYZE bookings_booking")
         (total,) = conn.execute("SELECT count(*) FROM bookings_booking").fetchone()
-    resources = info["resources"]
+        resources = info["resources"]
+        (sparse,) = conn.execute(
+            "SELECT id FROM bookings_resource WHERE kind = 'room' AND NOT id = ANY(%s) ORDER BY id LIMIT 1",
+            (resources,),
+        ).fetchone()
     return BookingFacts(
         bookings=bookings,
         resources=resources,
         room_id=resources[0],
+        sparse_room_id=sparse,
         vehicle_id=resources[ROOMS],
         first_id=info["first_id"],
         last_id=info["last_id"],

@@ -172,7 +172,7 @@ LIST_BUDGETS = (
     ListBudget(
         "bookings.calendar",
         "booking calendar",
-        {"bookings.calendar.month": "one room", "bookings.calendar.month.rooms": "all rooms"},
+        {"bookings.calendar.month": "full room", "bookings.calendar.month.sparse": "quiet room"},
     ),
 )
 

@@ -183,6 +183,12 @@ SCENARIOS: list[Scenario] = [
         description="month view of one room (about 240 bookings)",
     ),
     Scenario(
+        "bookings.calendar.month.sparse",
+        "/peminjaman/kalender/?sumber={booking_sparse_room}&tampilan=bulan&tanggal={booking_day}",
+        needs_login=True,
+        description="month view of a demo room (a few bookings): same page, other volume",
+    ),
+    Scenario(
         "bookings.calendar.month.rooms",
         "/peminjaman/kalender/?jenis=room&tampilan=bulan&tanggal={booking_day}",
         needs_login=True,

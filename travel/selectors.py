@@ -110,15 +110,28 @@ def my_trips(user) -> QuerySet[Trip]:
     """ "Perjalanan Dinas Saya": trips the user travels on or created, newest departure first."""
     if not getattr(user, "is_authenticated", False):
         return Trip.objects.none()
+    return Trip.objects.filter(pk__in=_my_trip_ids(user)).order_by("-depart_date", "-id")
+
+
+def _my_trip_ids(user, statuses=None) -> list[int]:
+    """Ids of the trips ``user`` created or travels on: two small indexed queries (created_by, member's
+    employee). One query with ``created_by = … OR EXISTS (member …)`` scans every trip instead."""
+    created = Trip.objects.filter(created_by=user)
+    if statuses is not None:
+        created = created.filter(status__in=statuses)
+    ids = set(created.values_list("pk", flat=True))
     me = employee_for_user(user)
-    cond = Q(created_by=user)
     if me is not None:
-        cond |= Q(Exists(TripMember.objects.filter(trip=OuterRef("pk"), employee=me)))
-    return Trip.objects.filter(cond).order_by("-depart_date", "-id")
+        member = TripMember.objects.filter(employee=me)
+        if statuses is not None:
+            member = member.filter(trip__status__in=statuses)
+        ids.update(member.values_list("trip_id", flat=True))
+    return sorted(ids)
 
 
 def my_active_trip_count(user) -> int:
-    return my_trips(user).filter(status__in=ACTIVE_STATUSES).count()
+    """The home-page counter: two indexed queries, whatever the size of the register."""
+    return len(_my_trip_ids(user, ACTIVE_STATUSES))
 
 
 def with_list_relations(qs: QuerySet[Trip]) -> QuerySet[Trip]:

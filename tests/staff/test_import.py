@@ -505,7 +505,7 @@ def test_too_many_rows_are_refused_from_the_sheet_dimension():
 
 @pytest.mark.django_db
 def test_too_many_rows_are_refused_while_streaming_when_no_dimension_is_declared(monkeypatch, personas):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports.checks, "MAX_ROWS", 3)  # read where the check runs
     data = xlsx([person(i) for i in range(4)], BIG_COLUMNS)
     source = zipfile.ZipFile(io.BytesIO(data))
     members = {

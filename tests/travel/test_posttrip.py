@@ -1,5 +1,5 @@
 """After the trip: visum, expenses and the cost sheet, advance and payment, trip report,
-acknowledgement, due dates, overdue reminders and settlement (travel/posttrip.py and its views).
+acknowledgement, due dates, overdue reminders and settlement (travel/posttrip/ and its views).
 
 Trips are built with the ORM in the state under test (numbered / returned …) with one SPPD per member
 carrying a frozen rate snapshot, as the SPT workflow leaves them."""

@@ -1,24 +1,17 @@
-"""Every write of the SPT workflow: drafting, submitting, approval hooks, numbering, cancelling and the
-date-driven statuses (design.md §3.1). Views call these; nothing here knows about HTTP.
-
-Flow (domain.md §2.1): draft → submitted → (approval engine) → numbered (SPT and SPPD numbers taken at
-the final approval, inside its transaction) → travelling → returned → reported → settled; plus
-rejected, returned for revision and cancelled. A cancelled numbered SPT keeps its numbers (*batal*).
-"""
+"""Drafting an SPT (validate and save members, destinations, dasar, attachments), then submitting,
+withdrawing and cancelling it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from situok.approval_models import ApprovalAction, ApprovalRequest
+from situok.approval_models import ApprovalRequest
 from situok.approvals import (
     ApprovalError,
     approval_cancel,
@@ -28,196 +21,36 @@ from situok.approvals import (
     approval_withdraw,
 )
 from situok.audit import diff, log_action, snapshot
-from situok.calendar_models import CalendarDay
-from situok.formats import tanggal, tanggal_hari
-from situok.numbering import NumberingScheme, number_take
+from situok.formats import tanggal
 from situok.permissions import has_perm
 from situok.regions import Region
-from situok.signatures import signer_from_employee
 from situok.uploads import clean_upload
-from situok.workcalendar import working_days_in
 from staff.models import Employee, OrgUnit
 from staff.selectors import employee_for_user, supervised_unit_paths
 
-from . import signals
-from .costs import compute_costs
-from .models import (
+from .. import signals
+from ..costs import compute_costs
+from ..models import (
     DEFAULT_ORIGIN_CODE,
     BudgetLine,
-    Sppd,
     TravelType,
     Trip,
     TripAttachment,
     TripDestination,
     TripMember,
 )
-from .rates import RateNotFound, cost_tier_for
-from .selectors import (
-    BLOCKING_STATUSES,
-    EDITABLE_STATUSES,
-    trip_can_cancel,
-    trip_can_change,
+from ..rates import RateNotFound, cost_tier_for
+from ..selectors import EDITABLE_STATUSES, trip_can_cancel, trip_can_change
+from ._common import (
+    AUDITED_FIELDS,
+    DALAM_KOTA_TYPES,
+    MAX_DASAR,
+    MAX_DESTINATIONS,
+    MAX_MEMBERS,
+    TravelError,
+    _travel_error,
 )
-
-SPT_SCHEME = "travel-spt"
-SPPD_SCHEME = "travel-sppd"
-# Defaults when a database was never seeded (seed_demo creates the same); an Administrator edits them.
-DEFAULT_SCHEMES = {
-    SPT_SCHEME: ("Surat Perintah Tugas", "800.1.11.1"),
-    SPPD_SCHEME: ("Surat Perintah Perjalanan Dinas", "000.1.2.3"),
-}
-MAX_MEMBERS = 50
-MAX_DESTINATIONS = 10
-MAX_DASAR = 20
-DALAM_KOTA_TYPES = (TravelType.DALAM_KOTA_LEBIH_8_JAM, TravelType.DALAM_KOTA_SAMPAI_8_JAM)
-# Fields of the SPT whose changes the audit trail records as a diff.
-AUDITED_FIELDS = (
-    "unit",
-    "dasar",
-    "purpose",
-    "travel_type",
-    "origin",
-    "depart_date",
-    "return_date",
-    "transport",
-    "budget_line",
-    "signer",
-    "signer_prefix",
-    "ppk",
-    "issued_place",
-    "notes",
-    "status",
-    "spt_number",
-    "spt_date",
-    "cancel_reason",
-)
-# Engine status → trip status (APPROVED is handled by the numbering hook, which sets NUMBERED).
-STATUS_FROM_APPROVAL = {
-    ApprovalRequest.Status.PENDING: Trip.Status.SUBMITTED,
-    ApprovalRequest.Status.RETURNED: Trip.Status.RETURNED_FOR_REVISION,
-    ApprovalRequest.Status.REJECTED: Trip.Status.REJECTED,
-    ApprovalRequest.Status.CANCELLED: Trip.Status.CANCELLED,
-    ApprovalRequest.Status.WITHDRAWN: Trip.Status.DRAFT,
-}
-
-
-class TravelError(Exception):
-    """A travel rule was broken; ``message`` is translated, ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def _travel_error(exc: ApprovalError) -> TravelError:
-    return TravelError(exc.message, field=exc.field if exc.field == "note" else None)
-
-
-def _trip_label(trip: Trip) -> str:
-    """How a message names another SPT: its number, or "draf #id"."""
-    return trip.spt_number or _("draf #%(id)s") % {"id": trip.pk}
-
-
-# --- Travel type -----------------------------------------------------------------------------------
-def travel_type_suggest(
-    origin_code: str | None, destination_codes: Iterable[str | None], over_8_hours: bool = True
-) -> TravelType | None:
-    """The travel type the origin and destinations imply (domain.md §2.4), ``None`` without any region.
-
-    Outside the origin's province (Bali, 51) → *luar daerah*; another regency/city in the province →
-    *luar kota*; the same city → *dalam kota* more than or up to 8 hours. *Diklat* is never implied: the
-    requester chooses it.
-    """
-    origin = origin_code or DEFAULT_ORIGIN_CODE
-    codes = [c for c in destination_codes if c]
-    if not codes:
-        return None
-    if any(c[:2] != origin[:2] for c in codes):
-        return TravelType.LUAR_DAERAH
-    origin_regency = origin[:5]
-    if any(len(c) < 5 or c[:5] != origin_regency for c in codes):
-        return TravelType.LUAR_KOTA
-    return TravelType.DALAM_KOTA_LEBIH_8_JAM if over_8_hours else TravelType.DALAM_KOTA_SAMPAI_8_JAM
-
-
-def _allowed_types(suggested: TravelType | None) -> set[str] | None:
-    if suggested is None:
-        return None
-    if suggested in DALAM_KOTA_TYPES:
-        return {*DALAM_KOTA_TYPES, TravelType.DIKLAT}
-    return {suggested, TravelType.DIKLAT}
-
-
-# --- Conflicts and warnings ------------------------------------------------------------------------
-def trip_conflicts(
-    members: Iterable[Employee],
-    depart: dt.date,
-    return_: dt.date,
-    exclude_trip: Trip | None = None,
-) -> list[tuple[Employee, Trip]]:
-    """``(employee, other trip)`` for every member already on a submitted/approved/numbered/travelling
-    trip whose dates overlap ``[depart, return_]`` (both inclusive: a trip ending on the day another
-    starts overlaps it; enclosing and enclosed ranges overlap too)."""
-    ids = [m.pk for m in members]
-    if not ids or depart is None or return_ is None:
-        return []
-    qs = TripMember.objects.filter(
-        employee_id__in=ids,
-        trip__status__in=BLOCKING_STATUSES,
-        trip__depart_date__lte=return_,
-        trip__return_date__gte=depart,
-    ).select_related("employee", "trip")
-    if exclude_trip is not None and exclude_trip.pk:
-        qs = qs.exclude(trip_id=exclude_trip.pk)
-    return [(m.employee, m.trip) for m in qs.order_by("employee__name", "trip__depart_date", "trip_id")]
-
-
-def conflict_message(employee: Employee, other: Trip) -> str:
-    return _("%(name)s sudah ditugaskan pada SPT %(spt)s (%(start)s s.d. %(end)s).") % {
-        "name": employee.name_with_titles,
-        "spt": _trip_label(other),
-        "start": tanggal(other.depart_date),
-        "end": tanggal(other.return_date),
-    }
-
-
-def approved_leave_overlaps(employee: Employee, start: dt.date, end: dt.date) -> list:
-    """Approved leave of ``employee`` overlapping ``[start, end]``.
-
-    No leave model exists yet: this returns ``[]``. The leave issue (attendance/) will fill it with the
-    employee's approved leave periods, and :func:`trip_warnings` will then name them."""
-    return []
-
-
-def trip_warnings(trip: Trip) -> list[str]:
-    """Indonesian warnings (never blocks): days that are not working days, and travellers on leave."""
-    warnings: list[str] = []
-    days = [trip.depart_date + dt.timedelta(days=i) for i in range(trip.days)]
-    working = set(working_days_in(days))
-    off = [d for d in days if d not in working]
-    if off:
-        names: dict[dt.date, list[str]] = {}
-        for day, name in CalendarDay.objects.filter(date__in=off, is_day_off=True).values_list(
-            "date", "name"
-        ):
-            names.setdefault(day, []).append(name)
-        parts = []
-        for day in off:
-            label = tanggal_hari(day)
-            if names.get(day):
-                label = f"{label} ({', '.join(sorted(set(names[day])))})"
-            parts.append(label)
-        warnings.append(
-            _("Perjalanan mencakup hari libur atau akhir pekan: %(days)s.") % {"days": "; ".join(parts)}
-        )
-    for member in trip.members.select_related("employee"):
-        for leave in approved_leave_overlaps(member.employee, trip.depart_date, trip.return_date):
-            warnings.append(
-                _("%(name)s sedang cuti pada rentang tanggal ini (%(leave)s).")
-                % {"name": member.employee.name_with_titles, "leave": leave}
-            )
-    return warnings
+from .checks import _allowed_types, conflict_message, travel_type_suggest, trip_conflicts
 
 
 # --- Drafting --------------------------------------------------------------------------------------
@@ -492,16 +325,6 @@ def trip_save(
     return trip
 
 
-# --- Submitting, withdrawing, cancelling -----------------------------------------------------------
-def ensure_numbering_schemes() -> None:
-    """The SPT and SPPD numbering schemes, created with the defaults when absent (idempotent)."""
-    for code, (name, kode) in DEFAULT_SCHEMES.items():
-        NumberingScheme.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "classification_code": kode, "pattern": "{kode}/{nomor}/{unit}/{tahun}"},
-        )
-
-
 def _check_rates(trip: Trip) -> None:
     """Every traveller's costs can be computed with the rates valid on the departure date."""
     province = trip.destination_province_code()
@@ -537,7 +360,7 @@ def trip_submit(trip: Trip, *, by, request=None) -> Trip:
     """Send a draft (or a revised, returned) SPT into approval: the lead traveller's supervisor, then
     the leader (:func:`travel.approval.ensure_travel_policy`). Refused while a traveller is on another
     submitted or approved trip on overlapping dates, or when a rate is missing."""
-    from .approval import TRIP_DOC, ensure_travel_policy
+    from ..approval import TRIP_DOC, ensure_travel_policy
 
     given, trip = trip, Trip.objects.select_for_update().get(pk=trip.pk)
     if trip.status not in EDITABLE_STATUSES:
@@ -634,192 +457,3 @@ def trip_cancel(trip: Trip, *, by, reason: str, request=None) -> Trip:
     signals.trip_cancelled.send(sender=Trip, trip=trip, by=by)
     given.refresh_from_db()
     return given
-
-
-# --- Approval engine hooks -------------------------------------------------------------------------
-def _numbering_unit(unit: OrgUnit) -> str:
-    """The abbreviation of the Biro the unit belongs to (the numbering office), else ``""`` (the
-    scheme's default unit)."""
-    current: OrgUnit | None = unit
-    while current is not None:
-        if current.kind == OrgUnit.Kind.BIRO:
-            return current.abbreviation or ""
-        current = current.parent
-    return ""
-
-
-def _final_approver(req: ApprovalRequest):
-    action = (
-        ApprovalAction.objects.filter(request=req, decision=ApprovalAction.Decision.APPROVED)
-        .select_related("actor")
-        .order_by("-id")
-        .first()
-    )
-    return action.actor if action is not None else None
-
-
-def _pangkat_text(signer) -> str:
-    if signer.pangkat and signer.golongan:
-        return f"{signer.pangkat} ({signer.golongan})"[:60]
-    return (signer.pangkat or signer.golongan or "")[:60]
-
-
-def _default_ppk() -> Employee | None:
-    user = (
-        get_user_model()
-        .objects.filter(groups__name="ppk", is_active=True, employee__status=Employee.Status.AKTIF)
-        .order_by("pk")
-        .first()
-    )
-    return employee_for_user(user) if user is not None else None
-
-
-def _snapshot_signers(trip: Trip, approver) -> None:
-    signer = trip.signer or employee_for_user(approver)
-    if signer is not None:
-        block = signer_from_employee(signer)
-        trip.signer = signer
-        trip.signer_role = block.title[:150]
-        trip.signer_name = signer.name_with_titles[:150]
-        trip.signer_nip = signer.nip or ""
-        trip.signer_pangkat = _pangkat_text(block)
-    ppk = trip.ppk or _default_ppk()
-    if ppk is not None:
-        trip.ppk = ppk
-        trip.ppk_role = (ppk.position.name if ppk.position_id else "")[:150]
-        trip.ppk_name = ppk.name_with_titles[:150]
-        trip.ppk_nip = ppk.nip or ""
-
-
-def trip_number(trip: Trip, req: ApprovalRequest) -> None:
-    """``on_approved``: inside the final approval's transaction take the SPT number and one SPPD number
-    per traveller, snapshot signer and PPK, and freeze each traveller's cost tier and costs with the
-    rates valid on the departure date. Drafts never reach this point, so they never burn numbers."""
-    trip = (
-        Trip.objects.select_for_update(of=("self",))
-        .select_related("unit__parent", "signer__position", "ppk__position")
-        .get(pk=trip.pk)
-    )
-    if trip.spt_number:  # approved twice cannot happen through the engine; never number twice
-        return
-    approver = _final_approver(req)
-    before = snapshot(trip, AUDITED_FIELDS)
-    ensure_numbering_schemes()
-    today = timezone.localdate()
-    unit_code = _numbering_unit(trip.unit)
-    members = list(trip.members.select_related("employee__position").order_by("order", "id"))
-    province = trip.destination_province_code()
-    sppds = []
-    try:
-        for member in members:
-            tier = cost_tier_for(member.employee, on=trip.depart_date)
-            sheet = compute_costs(
-                travel_type=trip.travel_type,
-                days=trip.days,
-                destination_province_code=province,
-                tier=tier,
-                on=trip.depart_date,
-                representation=True,
-            )
-            sppds.append(Sppd(member=member, cost_tier=tier, rates_on=trip.depart_date, **sheet.snapshot()))
-    except RateNotFound as exc:
-        raise ApprovalError(
-            _(
-                "Tarif perjalanan dinas yang berlaku pada tanggal berangkat belum tersedia; SPT belum dapat "
-                "diberi nomor. Mohon hubungi Administrator."
-            )
-        ) from exc
-    spt = number_take(SPT_SCHEME, unit_code=unit_code, on=today, target=trip)
-    trip.spt_number = spt.number
-    trip.spt_date = today
-    trip.status = Trip.Status.NUMBERED
-    _snapshot_signers(trip, approver)
-    trip.save()
-    from .posttrip import sppd_recompute  # the cost sheet's one rule set (30 % rule, expenses)
-
-    for sppd in sppds:
-        sppd.number = number_take(SPPD_SCHEME, unit_code=unit_code, on=today).number
-        sppd.save()
-        # compute_costs froze the rates (and the lodging ceiling) valid on the departure date; the
-        # totals follow the post-trip rules from the start (no 30 % line unless "no hotel" is ticked).
-        sppd_recompute(sppd)
-    log_action(
-        trip,
-        "travel.trip.numbered",
-        by=approver,
-        changes=diff(before, snapshot(trip, AUDITED_FIELDS)),
-        data={"approval": req.pk, "sppd_numbers": [s.number for s in sppds]},
-    )
-    signals.trip_numbered.send(sender=Trip, trip=trip, by=approver)
-
-
-def trip_mirror_status(trip: Trip, req: ApprovalRequest) -> None:
-    """``on_changed``: the trip shows the engine's state (approval itself is :func:`trip_number`)."""
-    status = STATUS_FROM_APPROVAL.get(req.status)
-    if status is None:
-        return
-    current = Trip.objects.filter(pk=trip.pk).values_list("status", flat=True).first()
-    if current == status:
-        return
-    Trip.objects.filter(pk=trip.pk).update(status=status, updated_at=timezone.now())
-    action = req.actions.order_by("-id").first()
-    log_action(
-        trip,
-        f"travel.trip.{status}",
-        by=action.actor if action is not None else None,
-        changes={"status": [current, status]},
-        data={"approval": req.pk, "note": action.note if action is not None else ""},
-    )
-    trip.status = status
-
-
-# --- Date-driven statuses --------------------------------------------------------------------------
-def _report_due(trip: Trip) -> dt.date:
-    """The trip report's due date — the post-trip part owns the rule (imported here, not at the top:
-    ``travel.posttrip`` imports this module)."""
-    from .posttrip import trip_report_due
-
-    return trip_report_due(trip)
-
-
-def _advance(trip_ids: Iterable[int], old: str, new: str, today: dt.date) -> int:
-    moved = 0
-    for trip in Trip.objects.filter(pk__in=list(trip_ids), status=old).order_by("pk"):
-        with transaction.atomic():
-            fields: dict[str, Any] = {"status": new, "updated_at": timezone.now()}
-            if new == Trip.Status.RETURNED and trip.report_due_date is None:
-                fields["report_due_date"] = _report_due(trip)
-            if Trip.objects.filter(pk=trip.pk, status=old).update(**fields) != 1:
-                continue  # moved by a concurrent run
-            log_action(
-                trip,
-                f"travel.trip.{new}",
-                changes={k: [getattr(trip, k), v] for k, v in fields.items() if k != "updated_at"},
-                data={"on": today},
-            )
-            moved += 1
-    return moved
-
-
-def trips_advance(today: dt.date | None = None, *, trip_ids: Iterable[int] | None = None) -> int:
-    """Move numbered trips to *travelling* on their departure date and travelling ones to *returned*
-    after their return date (a trip already over goes straight to returned). Idempotent; each move is a
-    conditional update and audited. ``trip_ids`` limits it to those trips (a detail page). Returns the
-    number of moves."""
-    today = today or timezone.localdate()
-    qs = Trip.objects.all()
-    if trip_ids is not None:
-        qs = qs.filter(pk__in=list(trip_ids))
-    moved = _advance(
-        qs.filter(status=Trip.Status.NUMBERED, depart_date__lte=today).values_list("pk", flat=True),
-        Trip.Status.NUMBERED,
-        Trip.Status.TRAVELLING,
-        today,
-    )
-    moved += _advance(
-        qs.filter(status=Trip.Status.TRAVELLING, return_date__lt=today).values_list("pk", flat=True),
-        Trip.Status.TRAVELLING,
-        Trip.Status.RETURNED,
-        today,
-    )
-    return moved
