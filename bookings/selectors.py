@@ -68,6 +68,16 @@ def bookings_visible_to(user) -> QuerySet[Booking]:
     return qs.filter(pk__in=Booking.objects.filter(_visible_q(user)).values("pk"))
 
 
+def booking_ids_visible_to(user, ids: Iterable[int]) -> set[int]:
+    """Which of the bookings ``ids`` the user may open: one query, none for those who see all."""
+    ids = list(ids)
+    if not ids or not getattr(user, "is_authenticated", False):
+        return set()
+    if _sees_all(user):
+        return set(ids)
+    return set(bookings_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def booking_can_change(user, booking: Booking) -> bool:
     """The requester, whoever filed it, and the Operator Peminjaman may change/cancel a booking."""
     if not getattr(user, "is_authenticated", False):

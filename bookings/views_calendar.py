@@ -19,13 +19,16 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from situok import formats
 from situok.permissions import public, require_login
+from situok.tables import esc, url_maker
 from situok.workcalendar import WEEKDAY_NAMES, working_days_in
+from staff.models import name_with_titles
 
 from . import selectors
 from .forms import STATUS_BADGES, ScheduleForm
@@ -62,6 +65,7 @@ class Entry:
     status_label: str
     url: str = ""
     resource: str = ""
+    html: str = ""  # its markup (SafeString from _entry_html)
 
 
 @dataclass
@@ -70,6 +74,7 @@ class Day:
     is_today: bool = False
     is_working_day: bool = True
     entries: list[Entry] = field(default_factory=list)
+    more: int = 0  # entries not shown in a busy multi-resource month cell (see MONTH_CELL_ENTRIES)
 
     @property
     def is_weekend(self) -> bool:
@@ -122,42 +127,76 @@ def _shift(view: str, day: dt.date, step: int) -> dt.date:
     return day + dt.timedelta(days=step * (7 if view == "minggu" else 1))
 
 
+# What a calendar entry reads of a booking, as plain values (no model instances: a month of one room
+# is a few hundred bookings).
+_ENTRY_FIELDS = (
+    "id", "start", "end", "status", "purpose", "outside_party", "resource_id",
+    "resource__name", "resource__kind", "resource__plate",
+    "requester__front_title", "requester__name", "requester__back_title", "unit__name",
+)  # fmt: skip
+
+
+def _entry_html(entry: Entry, *, show_resource: bool) -> SafeString:
+    """One entry's markup, built once per entry and day and shown both in the grid and in the phone list
+    (a template included per entry — twice — was most of a month view's time)."""
+    if entry.url:
+        title = f'<a href="{esc(entry.url)}">{esc(entry.title)}</a>'
+    else:
+        title = f"<span>{esc(entry.title)}</span>"
+    extra = f'<div class="text-body-secondary">{esc(entry.resource)}</div>' if show_resource else ""
+    if entry.subtitle:
+        extra += f'<div class="text-body-secondary">{esc(entry.subtitle)}</div>'
+    return mark_safe(  # every value is escaped
+        f'<div class="mt-1 lh-sm" data-testid="calendar-entry"><span class="badge {esc(entry.css)} text-wrap '
+        f'text-start">{esc(entry.label)}<span class="visually-hidden"> · {esc(entry.status_label)}</span></span>'
+        f"\n  {title}\n  {extra}</div>"
+    )
+
+
+# The month view of *all* rooms or vehicles shows at most this many entries per day and "+N lainnya",
+# linking to that day's view (as Outlook and Google Calendar do): a busy month of every room is thousands
+# of bookings, which no one reads in a month grid and which made the page megabytes long.
+MONTH_CELL_ENTRIES = 4
+
+
 def calendar_context(user, *, kind: str, resource: Resource | None, view: str, day: dt.date) -> dict:
     """Everything ``bookings/partials/calendar.html`` needs (a constant number of queries)."""
     window = _window(view, day)
     start, end = day_bounds(window.first)[0], day_bounds(window.last)[1]
     target = resource if resource is not None else kind
-    bookings = list(selectors.bookings_in_range(target, start, end))
+    bookings = list(selectors.bookings_in_range(target, start, end).values_list(*_ENTRY_FIELDS))
     blackouts = list(selectors.blackouts_in_range(target, start, end))
-    visible = set()
-    if bookings:
-        visible = set(
-            selectors.bookings_visible_to(user)
-            .filter(pk__in=[b.pk for b in bookings])
-            .values_list("pk", flat=True)
-        )
+    visible = selectors.booking_ids_visible_to(user, [b[0] for b in bookings])
     today = _today()
     working = set(working_days_in(window.days))
     days = {d: Day(d, is_today=d == today, is_working_day=d in working) for d in window.days}
     per_resource: dict[int, dict[dt.date, list[Entry]]] = {}
-    for b in bookings:
-        subtitle = b.unit.name
-        if b.outside_party:
-            subtitle = b.outside_party
-        if b.pk in visible:
-            subtitle = f"{b.requester.name_with_titles} · {subtitle}"
-        for d in _local_days(b.start, b.end, window.first, window.last):
+    detail_url = url_maker("bookings:booking_detail")
+    statuses = {value: str(label) for value, label in Booking.Status.choices}  # gettext once per page
+    show_resource = resource is None
+    for (pk, b_start, b_end, status, purpose, outside_party, resource_id, resource_name, resource_kind,
+         plate, front_title, name, back_title, unit_name) in bookings:  # fmt: skip
+        subtitle = outside_party or unit_name
+        if pk in visible:
+            subtitle = f"{name_with_titles(front_title, name, back_title)} · {subtitle}"
+        css = STATUS_BADGES.get(status, "text-bg-secondary")
+        status_label = statuses.get(status, status)
+        url = detail_url(pk) if pk in visible else ""
+        if resource_kind == Resource.Kind.VEHICLE and plate:  # as Resource.__str__
+            resource_name = f"{resource_name} ({plate})"
+        for d in _local_days(b_start, b_end, window.first, window.last):
             entry = Entry(
-                label=_clip_label(b.start, b.end, d),
-                title=b.purpose,
+                label=_clip_label(b_start, b_end, d),
+                title=purpose,
                 subtitle=subtitle,
-                css=STATUS_BADGES.get(b.status, "text-bg-secondary"),
-                status_label=b.get_status_display(),
-                url=reverse("bookings:booking_detail", args=[b.pk]) if b.pk in visible else "",
-                resource=str(b.resource),
+                css=css,
+                status_label=status_label,
+                url=url,
+                resource=resource_name,
             )
             days[d].entries.append(entry)
-            per_resource.setdefault(b.resource_id, {}).setdefault(d, []).append(entry)
+            if view == "hari":
+                per_resource.setdefault(resource_id, {}).setdefault(d, []).append(entry)
     for x in blackouts:
         for d in _local_days(x.start, x.end, window.first, window.last):
             entry = Entry(
@@ -169,9 +208,22 @@ def calendar_context(user, *, kind: str, resource: Resource | None, view: str, d
                 resource=str(x.resource),
             )
             days[d].entries.append(entry)
-            per_resource.setdefault(x.resource_id, {}).setdefault(d, []).append(entry)
+            if view == "hari":
+                per_resource.setdefault(x.resource_id, {}).setdefault(d, []).append(entry)
+    cap = MONTH_CELL_ENTRIES if view == "bulan" and resource is None else None
     for d in days.values():
         d.entries.sort(key=lambda e: e.label)
+        if cap is not None and len(d.entries) > cap:
+            d.more = len(d.entries) - cap
+            d.entries = d.entries[:cap]
+        for entry in d.entries:  # HTML only for what is shown
+            if not entry.html:
+                entry.html = _entry_html(entry, show_resource=show_resource)
+    for entries_by_day in per_resource.values():  # the day view's rows (not capped)
+        for entries in entries_by_day.values():
+            for entry in entries:
+                if not entry.html:
+                    entry.html = _entry_html(entry, show_resource=show_resource)
     weeks: list[list[Day]] = []
     if view == "bulan":
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(day.year, day.month):

@@ -53,6 +53,8 @@ GROUPS = {
     ),
     "contenttypes": ("django_content_type",),
     "staff": ("staff_employee", "staff_orgunit", "staff_position"),
+    "regions": ("situok_region",),
+    "travel_budget": ("travel_budgetline",),
 }
 # On auth_user only rows coming and going count (a login updates ``last_login`` on every sign-in);
 # the flags that matter (is_active, is_superuser) are read from the fresh user row on every request.

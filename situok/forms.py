@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
@@ -62,7 +63,19 @@ class CachedModelChoiceField(FilterModelChoiceField):
     def cached_objects(self) -> list:
         queryset = self.queryset
         key = self.cache_key or derived.queryset_key(queryset)
-        return derived.cached("choices|" + key, depends_on=self.depends_on, compute=lambda: list(queryset))
+        # .all(): the field may be shared between requests (LeanFilterSet); evaluating its own queryset
+        # would fill that queryset's result cache once and for all.
+        return derived.cached(
+            "choices|" + key, depends_on=self.depends_on, compute=lambda: list(queryset.all())
+        )
+
+    def options_token(self):
+        """When the rendered options change (situok_ui keeps them on the field): the language and the
+        version of the cached objects; ``None`` (do not keep) when the data is not versioned."""
+        key = derived.versioned_key(
+            "choices|" + (self.cache_key or derived.queryset_key(self.queryset)), self.depends_on
+        )
+        return None if key is None else (get_language(), key)
 
     def to_python(self, value):
         if self.null_label is not None and value == self.null_value:

@@ -7,7 +7,7 @@ import re
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from situok.filters import CachedModelChoiceFilter
+from situok.filters import CachedModelChoiceFilter, LeanFilterSet
 
 from .models import GOLONGAN_PNS_CHOICES, Employee, OrgUnit, Position
 
@@ -21,7 +21,7 @@ SORTS = {
 }
 
 
-class EmployeeFilter(django_filters.FilterSet):
+class EmployeeFilter(LeanFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari nama atau NIP"))
     unit = CachedModelChoiceFilter(
         queryset=OrgUnit.objects.order_by("path"),

@@ -150,6 +150,13 @@ class Position(models.Model):
         return self.name
 
 
+def name_with_titles(front_title: str, name: str, back_title: str) -> str:
+    """``Dr. I Wayan Eka, S.E.``: the name with its academic titles (``Employee.name_with_titles``; list
+    pages that read plain values call this)."""
+    name = f"{front_title} {name}".strip() if front_title else name
+    return f"{name}, {back_title}" if back_title else name
+
+
 class Employee(models.Model):
     class Type(models.TextChoices):
         PNS = "PNS", _("PNS")
@@ -308,8 +315,7 @@ class Employee(models.Model):
 
     @property
     def name_with_titles(self) -> str:
-        name = f"{self.front_title} {self.name}".strip() if self.front_title else self.name
-        return f"{name}, {self.back_title}" if self.back_title else name
+        return name_with_titles(self.front_title, self.name, self.back_title)
 
     @property
     def is_asn(self) -> bool:

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from situok.filters import CachedModelChoiceFilter, LeanFilterSet
 from situok.regions import Region
 from staff.models import OrgUnit
 
@@ -17,8 +18,12 @@ from .models import BudgetLine, TravelType, Trip, TripDestination, TripMember
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RegionChoiceFilter(django_filters.ModelChoiceFilter):
+class RegionChoiceFilter(CachedModelChoiceFilter):
     """A destination region: trips with a destination in it or in one of its sub-regions."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("depends_on", ("regions",))
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if not value:
@@ -28,7 +33,7 @@ class RegionChoiceFilter(django_filters.ModelChoiceFilter):
         return qs.filter(Exists(TripDestination.objects.filter(inside, trip=OuterRef("pk"))))
 
 
-class TripFilter(django_filters.FilterSet):
+class TripFilter(LeanFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari nomor SPT atau maksud"))
     depart_from = django_filters.DateFilter(
         field_name="depart_date", lookup_expr="gte", label=_("Berangkat dari tanggal"), widget=DATE
@@ -36,8 +41,11 @@ class TripFilter(django_filters.FilterSet):
     depart_to = django_filters.DateFilter(
         field_name="depart_date", lookup_expr="lte", label=_("Berangkat sampai tanggal"), widget=DATE
     )
-    unit = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.order_by("path"), method="in_unit", label=_("Unit (termasuk sub-unit)")
+    unit = CachedModelChoiceFilter(
+        queryset=OrgUnit.objects.order_by("path"),
+        depends_on=("staff",),
+        method="in_unit",
+        label=_("Unit (termasuk sub-unit)"),
     )
     pegawai = django_filters.CharFilter(method="with_employee", label=_("Pelaksana (nama atau NIP)"))
     status = django_filters.ChoiceFilter(choices=Trip.Status.choices, label=_("Status"))
@@ -50,8 +58,9 @@ class TripFilter(django_filters.FilterSet):
         queryset=Region.objects.filter(level=Region.Level.REGENCY).order_by("code"),
         label=_("Kabupaten/kota tujuan"),
     )
-    budget_line = django_filters.ModelChoiceFilter(
+    budget_line = CachedModelChoiceFilter(
         queryset=BudgetLine.objects.order_by("-year", "sub_activity_code", "kode_rekening"),
+        depends_on=("travel_budget",),
         label=_("Mata anggaran"),
     )
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from situok.permissions import get_for_user, has_perm
+from staff.models import name_with_titles
 from staff.selectors import employee_for_user, supervised_unit_paths
 
 from .models import BudgetLine, DailyAllowanceRate, LodgingCeiling, Sppd, Trip, TripDestination, TripMember
@@ -172,9 +174,35 @@ def trip_register(
 
 
 # --- Keyset pages over (depart_date, id) -----------------------------------------------------------
+@dataclass(slots=True)
+class RegisterRow:
+    """What a register row shows, read as plain values (no model instances)."""
+
+    pk: int
+    spt_number: str
+    spt_date: dt.date | None
+    depart_date: dt.date
+    return_date: dt.date
+    status: str
+    unit_name: str
+    unit_abbreviation: str
+    kode_rekening: str | None
+    members: list[str] = field(default_factory=list)  # names with titles, in member order
+    destinations: list[tuple[str, str | None]] = field(default_factory=list)  # (place, region name)
+
+    def __str__(self) -> str:  # as Trip.__str__
+        return self.spt_number or _("SPT draf #%(id)s") % {"id": self.pk}
+
+
+_REGISTER_FIELDS = (
+    "id", "spt_number", "spt_date", "depart_date", "return_date", "status",
+    "unit__name", "unit__abbreviation", "budget_line__kode_rekening",
+)  # fmt: skip
+
+
 @dataclass
 class RegisterPage:
-    items: list[Trip]
+    items: list[RegisterRow]
     next_cursor: str | None
     cursor: str | None
     per_page: int
@@ -195,18 +223,37 @@ def _parse_cursor(cursor: str | None) -> tuple[dt.date, int] | None:
 
 
 def register_page(qs: QuerySet[Trip], cursor: str | None, *, per_page: int = 50) -> RegisterPage:
-    """Newest departure first, ``cursor`` = ``<depart_date>_<id>`` of the last row shown. One query for
-    the rows (``LIMIT n+1`` says whether a next page exists) plus the list prefetches, at any depth."""
+    """Newest departure first, ``cursor`` = ``<depart_date>_<id>`` of the last row shown. Three queries at
+    any depth and page size: the rows (``LIMIT n+1`` says whether a next page exists), their members and
+    their destinations — plain values, no model instances."""
     key = _parse_cursor(cursor)
     if key is not None:
         day, pk = key
-        qs = qs.filter(Q(depart_date__lt=day) | Q(depart_date=day, pk__lt=pk))
-    items = list(qs.order_by("-depart_date", "-id")[: per_page + 1])
+        # depart_date <= day, redundant with the OR, lets the date index start at the cursor instead
+        # of filtering every newer trip (a page a year back: 300 ms → a few ms on 200,000 trips).
+        qs = qs.filter(Q(depart_date__lt=day) | Q(depart_date=day, pk__lt=pk), depart_date__lte=day)
+    rows = list(qs.order_by("-depart_date", "-id").values_list(*_REGISTER_FIELDS)[: per_page + 1])
     next_cursor = None
-    if len(items) > per_page:
-        items = items[:per_page]
-        last = items[-1]
-        next_cursor = f"{last.depart_date.isoformat()}_{last.pk}"
+    if len(rows) > per_page:
+        rows = rows[:per_page]
+        next_cursor = f"{rows[-1][3].isoformat()}_{rows[-1][0]}"
+    items = [RegisterRow(*row) for row in rows]
+    if items:
+        by_id = {row.pk: row for row in items}
+        members = (
+            TripMember.objects.filter(trip_id__in=list(by_id))
+            .order_by("order", "id")
+            .values_list("trip_id", "employee__front_title", "employee__name", "employee__back_title")
+        )
+        for trip_id, front, name, back in members:
+            by_id[trip_id].members.append(name_with_titles(front, name, back))
+        destinations = (
+            TripDestination.objects.filter(trip_id__in=list(by_id))
+            .order_by("order", "id")
+            .values_list("trip_id", "place", "region__name")
+        )
+        for trip_id, place, region in destinations:
+            by_id[trip_id].destinations.append((place, region))
     return RegisterPage(items, next_cursor, cursor if key else None, per_page)
 
 

@@ -11,12 +11,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from situok import formats
 from situok.approvals import approval_status
 from situok.permissions import has_perm, require_login
 from situok.regions import Region
+from situok.tables import Column, or_dash, render_rows, url_maker
 from situok.uploads import serve_protected
 from staff.models import Employee
 from staff.selectors import employee_for_user, employee_list_for_user, supervised_unit_paths
@@ -27,6 +32,7 @@ from .forms import CancelForm, TripForm, region_label
 from .models import Trip, TripAttachment
 from .selectors import (
     EDITABLE_STATUSES,
+    RegisterRow,
     can_see_register,
     my_trips,
     register_page,
@@ -70,6 +76,62 @@ def trip_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+STATUS_BADGES = {  # travel/partials/status_badge.html
+    Trip.Status.DRAFT: "text-bg-secondary",
+    Trip.Status.SUBMITTED: "text-bg-primary",
+    Trip.Status.RETURNED_FOR_REVISION: "text-bg-warning",
+    Trip.Status.REJECTED: "text-bg-danger",
+    Trip.Status.CANCELLED: "text-bg-danger",
+    Trip.Status.SETTLED: "text-bg-dark",
+}
+
+
+def _register_columns() -> list[Column]:
+    """The cells of travel/partials/register_rows.html (its head names them)."""
+    detail_url = url_maker("travel:trip_detail")
+    statuses = {value: str(label) for value, label in Trip.Status.choices}  # gettext once per page
+
+    def number(t: RegisterRow) -> SafeString:
+        return format_html(
+            '<a href="{}">{}</a>\n        <div class="small text-body-secondary">{}</div>',
+            detail_url(t.pk),
+            t,
+            t.unit_abbreviation or t.unit_name,
+        )
+
+    def destinations(t: RegisterRow) -> SafeString:
+        shown = []
+        for place, region in t.destinations:
+            text = escape(place or region or "")
+            shown.append(f"{text} ({escape(region)})" if place and region else text)
+        return mark_safe("; ".join(shown))  # escaped above
+
+    def dates(t: RegisterRow) -> SafeString:
+        days = (t.return_date - t.depart_date).days + 1
+        back = f"<br>{formats.tanggal(t.return_date)}" if t.return_date != t.depart_date else ""
+        length = ngettext("%(days)s hari", "%(days)s hari", days) % {"days": days}
+        return mark_safe(  # dates are digits and month names; the length is escaped
+            f'{formats.tanggal(t.depart_date)}{back}<div class="text-body-secondary">{escape(length)}</div>'
+        )
+
+    def status(t: RegisterRow) -> SafeString:
+        return format_html(
+            '<span class="badge {}" data-testid="trip-status">{}</span>',
+            STATUS_BADGES.get(t.status, "text-bg-success"),
+            statuses.get(t.status, t.status),
+        )
+
+    return [
+        Column(number, "text-nowrap"),
+        Column(lambda t: or_dash(formats.tanggal(t.spt_date)), "d-none d-lg-table-cell small text-nowrap"),
+        Column(lambda t: ", ".join(t.members), "small"),
+        Column(destinations, "d-none d-md-table-cell small"),
+        Column(dates, "small text-nowrap"),
+        Column(lambda t: or_dash(t.kode_rekening), "d-none d-lg-table-cell small"),
+        Column(status),
+    ]
+
+
 def _register_filter(request: HttpRequest) -> TripFilter:
     return TripFilter(request.GET, queryset=trips_visible_to(request.user))
 
@@ -86,12 +148,13 @@ def register(request: HttpRequest) -> HttpResponse:
     except ValueError:
         per_page = REGISTER_PAGE_SIZES[0]
     per_page = per_page if per_page in REGISTER_PAGE_SIZES else REGISTER_PAGE_SIZES[0]
-    page = register_page(with_list_relations(filterset.qs), request.GET.get("cursor"), per_page=per_page)
+    page = register_page(filterset.qs, request.GET.get("cursor"), per_page=per_page)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
         "filter": filterset,
         "page": page,
+        "rows": render_rows(page.items, _register_columns()),
         "query": query.urlencode(),
         "page_sizes": REGISTER_PAGE_SIZES,
         "scoped": not (

@@ -50,6 +50,45 @@ def _attrs(attrs: dict) -> str:
     )
 
 
+def _build_options(widget) -> list[tuple[str | None, str, str]]:
+    """``(value, markup, markup when selected)`` of every option (``value`` ``None`` for optgroup tags)."""
+    options = []
+    for option_value, option_label in widget.choices:
+        if option_value is None:
+            option_value = ""
+        if isinstance(option_label, (list, tuple)):
+            group, choices = option_value, option_label
+            options.append((None, f'\n  <optgroup label="{conditional_escape(group)}">', ""))
+        else:
+            group, choices = None, ((option_value, option_label),)
+        for value, label in choices:
+            head, tail = (
+                f'\n  <option value="{escape(str(value))}"',
+                f">{conditional_escape(label)}</option>\n",
+            )
+            options.append((str(value), head + tail, f"{head} selected{tail}"))
+        if group is not None:
+            options.append((None, "\n  </optgroup>", ""))
+    return options
+
+
+def _options(field, widget) -> list[tuple[str | None, str, str]]:
+    """The options of a select, kept on the field while its ``options_token()`` stays the same.
+
+    Fields shared between requests (situok.filters.LeanFilterSet) say when their options change: a
+    token of the language and, for cached model choices, the data version (situok/derived.py)."""
+    token_of = getattr(field, "options_token", None)
+    token = token_of() if token_of is not None else None
+    if token is not None:
+        kept = field.__dict__.get("_situok_options")
+        if kept is not None and kept[0] == token and kept[1] is widget:
+            return kept[2]
+    options = _build_options(widget)
+    if token is not None:
+        field._situok_options = (token, widget, options)
+    return options
+
+
 def _render_select(bound_field, attrs: dict) -> str:
     """The markup of Django's select templates, built in Python.
 
@@ -65,23 +104,12 @@ def _render_select(bound_field, attrs: dict) -> str:
     values = widget.format_value(bound_field.value())  # list of str, as Django's optgroups() gets it
     parts = [f'<select name="{conditional_escape(bound_field.html_name)}"{_attrs(final_attrs)}>']
     has_selected = False
-    for option_value, option_label in widget.choices:
-        if option_value is None:
-            option_value = ""
-        if isinstance(option_label, (list, tuple)):
-            group, options = option_value, option_label
-            parts.append(f'\n  <optgroup label="{conditional_escape(group)}">')
+    for value, plain, selected_html in _options(bound_field.field, widget):
+        if value is not None and not has_selected and value in values:  # the first match only, like Django
+            has_selected = True
+            parts.append(selected_html)
         else:
-            group, options = None, ((option_value, option_label),)
-        for value, label in options:
-            selected = not has_selected and str(value) in values  # the first match only, like Django
-            has_selected |= selected
-            parts.append(
-                f'\n  <option value="{escape(str(value))}"{" selected" if selected else ""}>'
-                f"{conditional_escape(label)}</option>\n"
-            )
-        if group is not None:
-            parts.append("\n  </optgroup>")
+            parts.append(plain)
     parts.append("\n</select>")
     return mark_safe("".join(parts))  # every value above is escaped as the templates would
 

@@ -224,3 +224,31 @@ def test_daily_schedule_per_building_prints_as_pdf(client_as, personas, building
     assert "Pelantikan pejabat administrator" in text
     assert "09.00–11.00" in text
     assert "Besok" not in text
+
+
+@pytest.mark.django_db
+def test_month_of_all_rooms_caps_a_busy_day_and_links_to_its_day_view(client_as, personas, building, day):
+    from bookings.views_calendar import MONTH_CELL_ENTRIES
+
+    rooms = [
+        Resource.objects.create(kind=Resource.Kind.ROOM, name=f"Ruang {i}", building=building, capacity=20)
+        for i in range(MONTH_CELL_ENTRIES + 2)
+    ]
+    for room in rooms:
+        book(personas, room, at(day, "09:00"), at(day, "10:00"), purpose=f"Rapat {room.name}")
+    client = client_as("peminjaman")
+    month = client.get(calendar_url(jenis="room", tampilan="bulan", tanggal=day.isoformat()))
+    html = month.content.decode()
+    cell = html.split(f'data-date="{day.isoformat()}"', 1)[1].split("</td>", 1)[0]
+    assert cell.count("Rapat Ruang") == MONTH_CELL_ENTRIES
+    assert "+2 lainnya" in cell
+    assert f"tampilan=hari&amp;tanggal={day.isoformat()}" in cell
+    # the day view lists every room's booking; one room's month is never capped
+    day_view = client.get(
+        calendar_url(jenis="room", tampilan="hari", tanggal=day.isoformat())
+    ).content.decode()
+    assert all(f"Rapat {room.name}" in day_view for room in rooms)
+    one = client.get(
+        calendar_url(sumber=rooms[0].pk, tampilan="bulan", tanggal=day.isoformat())
+    ).content.decode()
+    assert "lainnya" not in one.split(f'data-date="{day.isoformat()}"', 1)[1].split("</td>", 1)[0]
