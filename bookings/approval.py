@@ -29,7 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from situok.approval_models import ApprovalPolicy
+from situok.approval_models import ApprovalPolicy, ApprovalStep
 from situok.approvals import policy_publish, register_document_type
 
 from .models import Booking, BookingSeries, Resource
@@ -42,13 +42,30 @@ DEFAULT_POLICY_NAMES = {BOOKING_DOC: "Peminjaman gedung dan kendaraan", SERIES_D
 DEFAULT_STEPS = [{"name": "Penyetuju ruang/kendaraan", "rule": "resource_approver"}]
 
 
-def ensure_booking_policies() -> None:
-    """Publish the default policy of each document type that has no active one (idempotent)."""
-    active = set(
-        ApprovalPolicy.objects.filter(
-            document_type__in=list(DEFAULT_POLICY_NAMES), is_active=True
-        ).values_list("document_type", flat=True)
+def ensure_booking_policies() -> dict[str, tuple[ApprovalPolicy, list[ApprovalStep]]]:
+    """Publish the default policy of each document type that has no active one (idempotent).
+
+    Returns the active policies that were found with their steps in order, keyed by document type, so
+    a submit need not read them again: one query when every active policy has steps.
+    """
+    codes = list(DEFAULT_POLICY_NAMES)
+    found: dict[str, tuple[ApprovalPolicy, list[ApprovalStep]]] = {}
+    rows = (
+        ApprovalStep.objects.filter(policy__document_type__in=codes, policy__is_active=True)
+        .select_related("policy")
+        .order_by("order", "id")
     )
+    for step in rows:
+        policy = found.setdefault(step.policy.document_type, (step.policy, []))[0]
+        step.policy = policy  # one policy object shared by its steps
+        found[policy.document_type][1].append(step)
+    active = set(found)
+    if len(active) < len(codes):  # an active policy without steps still counts as active
+        active |= set(
+            ApprovalPolicy.objects.filter(
+                document_type__in=[c for c in codes if c not in found], is_active=True
+            ).values_list("document_type", flat=True)
+        )
     for code, name in DEFAULT_POLICY_NAMES.items():
         if code in active:
             continue
@@ -57,6 +74,7 @@ def ensure_booking_policies() -> None:
                 policy_publish(code, name=name, steps=DEFAULT_STEPS, by=None)
         except IntegrityError:  # a concurrent first request published it a moment ago
             pass
+    return found
 
 
 def _active_user(employee):

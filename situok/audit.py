@@ -10,6 +10,8 @@ bulk updates and deletes, the admin is read-only, and on PostgreSQL a trigger (m
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import decimal
 import uuid
@@ -172,5 +174,33 @@ def log_action(
         event.target_label = (label or str(obj))[:255]
     elif label:
         event.target_label = label[:255]
-    event.save(force_insert=True)
+    pending = _batch.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save(force_insert=True)
     return event
+
+
+_batch: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar(
+    "situok_audit_batch", default=None
+)
+
+
+@contextlib.contextmanager
+def audit_batch():
+    """Write the events logged inside the block with one INSERT when it ends without an error (use it
+    inside the service's transaction: on an error the events are dropped with the rolled-back writes).
+    Inside a batch :func:`log_action` returns the event unsaved (no ``pk`` yet). Nested blocks join
+    the outer one."""
+    if _batch.get() is not None:
+        yield
+        return
+    events: list[AuditEvent] = []
+    token = _batch.set(events)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if events:
+        AuditEvent.objects.bulk_create(events)

@@ -244,17 +244,18 @@ def notify(
         url=url,
     )
     if recipient.is_active and recipient.email and email_enabled(recipient, code):
-        transaction.on_commit(
-            partial(
-                _enqueue_email,
-                notification.pk,
-                message.email_subject,
-                message.email_text,
-                message.email_html,
-            ),
-            robust=True,
-        )
+        _mail_after_commit(notification, message)
     return notification
+
+
+def _mail_after_commit(notification: Notification, message: RenderedMessage) -> None:
+    """Queue the e-mail of a notification once the transaction that wrote it commits."""
+    transaction.on_commit(
+        partial(
+            _enqueue_email, notification.pk, message.email_subject, message.email_text, message.email_html
+        ),
+        robust=True,
+    )
 
 
 def notify_many(
@@ -265,14 +266,34 @@ def notify_many(
     url: str = "",
     category: str | None = None,
 ) -> list[Notification]:
-    """:func:`notify` each distinct recipient once (``None`` entries are ignored)."""
+    """:func:`notify` each distinct recipient once (``None`` entries are ignored): the same rows and
+    e-mails, written with one INSERT and one read of the e-mail preferences."""
     seen: set[int] = set()
-    created = []
+    people = []
     for recipient in recipients:
         if recipient is None or recipient.pk in seen:
             continue
         seen.add(recipient.pk)
-        created.append(notify(recipient, kind, context=context, url=url, category=category))
+        people.append(recipient)
+    if len(people) <= 1:
+        return [notify(r, kind, context=context, url=url, category=category) for r in people]
+    code = _category_for(kind, category)
+    url = _checked_url(url)
+    messages = [render_message(kind, context=context, recipient=r, url=url) for r in people]
+    created = Notification.objects.bulk_create(
+        [
+            Notification(recipient=r, category=code, kind=kind, title=m.title, body=m.body, url=url)
+            for r, m in zip(people, messages, strict=True)
+        ]
+    )
+    mailable = [r.pk for r in people if r.is_active and r.email]
+    switched_off: set[int] = set()
+    if mailable:
+        off = NotificationPreference.objects.filter(user__in=mailable, category=code, email_enabled=False)
+        switched_off = set(off.values_list("user_id", flat=True))
+    for recipient, message, notification in zip(people, messages, created, strict=True):
+        if recipient.is_active and recipient.email and recipient.pk not in switched_off:
+            _mail_after_commit(notification, message)
     return created
 
 

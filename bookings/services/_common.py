@@ -194,12 +194,16 @@ def _place(
         if conflicts:
             raise _conflict_error(booking, conflicts, driver)
     try:
-        with transaction.atomic():
+        # The savepoint lets a conflict caught by the exclusion constraints (rows holding their slot
+        # only) be explained with a query; any other integrity error is not ours to explain.
+        with transaction.atomic(savepoint=booking.holds_slot):
             if fields is None:
                 booking.save(force_insert=True)
             else:
                 booking.save(update_fields=[*fields, "block_end", "holds_slot", "updated_at"])
     except IntegrityError as exc:
+        if not booking.holds_slot:
+            raise
         conflicts = booking_conflicts(resource, booking.start, booking.end, driver=driver, exclude=booking.pk)
         if not conflicts:  # another integrity problem: not ours to explain
             raise
@@ -246,11 +250,23 @@ def _close_request(req: ApprovalRequest | None, *, by, note: str = "") -> None:
     )
 
 
-def _submit(obj, *, by, document_type: str, request=None) -> ApprovalRequest:
+def _submit(obj, *, by, document_type: str, request=None, fresh: bool = False) -> ApprovalRequest:
+    """Submit ``obj`` to the engine with the active policy just read (``fresh``: ``obj`` was created in
+    this transaction). Every caller runs inside its own atomic service, which any error leaves: no
+    savepoint of the engine's own is needed."""
     from ..approval import ensure_booking_policies
 
-    ensure_booking_policies()
-    return approval_submit(obj, by=by, document_type=document_type, request=request)
+    policy, steps = ensure_booking_policies().get(document_type, (None, None))
+    return approval_submit(
+        obj,
+        by=by,
+        document_type=document_type,
+        request=request,
+        policy=policy,
+        steps=steps,
+        fresh=fresh,
+        savepoint=False,
+    )
 
 
 def _decider(req: ApprovalRequest, decision: str):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from situok.approval_models import ApprovalRequest
 from situok.approvals import approval_approve, approval_reject
-from situok.audit import diff, snapshot
+from situok.audit import audit_batch, diff, snapshot
 
 from ..models import Booking, BookingEvent, BookingSeries, BookingStatus, Driver, Resource
 from ..selectors import _span_text, booking_can_manage, booking_conflicts, rule_problems
@@ -126,21 +126,22 @@ def booking_request(
     letter = _validate_file(outside_letter, "outside_letter")
     if letter is not None:
         booking.outside_letter.save(letter.name, letter, save=False)
-    if bump_reason and not _skip_checks():
-        locked = _lock_resource(resource)
-        _raise_first(rule_problems(locked, start, end, participants=participants, by=by))
-        booking.resource = locked
-        _bump_conflicts(booking, by=by, reason=bump_reason, request=request)
-    _place(booking, check_rules=not _skip_checks(), by=by)
-    _event(booking, BookingEvent.Kind.CREATED, by=by, data={"start": start, "end": end})
-    _log(
-        booking,
-        "created",
-        by=by,
-        request=request,
-        data={"resource": resource.pk, "start": start, "end": end, "outside_party": outside_party},
-    )
-    _submit(booking, by=by, document_type="bookings-booking", request=request)
+    with audit_batch():  # the audit events of the request and of its submission: one INSERT
+        if bump_reason and not _skip_checks():
+            locked = _lock_resource(resource)
+            _raise_first(rule_problems(locked, start, end, participants=participants, by=by))
+            booking.resource = locked
+            _bump_conflicts(booking, by=by, reason=bump_reason, request=request)
+        _place(booking, check_rules=not _skip_checks(), by=by)
+        _event(booking, BookingEvent.Kind.CREATED, by=by, data={"start": start, "end": end})
+        _log(
+            booking,
+            "created",
+            by=by,
+            request=request,
+            data={"resource": resource.pk, "start": start, "end": end, "outside_party": outside_party},
+        )
+        _submit(booking, by=by, document_type="bookings-booking", request=request, fresh=True)
     return booking
 
 

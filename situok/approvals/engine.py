@@ -95,24 +95,49 @@ def policy_publish(document_type: str, *, name: str, steps: list[dict[str, Any]]
     return policy
 
 
-@transaction.atomic
 def approval_submit(
-    obj: models.Model, *, by, document_type: str | None = None, request=None
+    obj: models.Model,
+    *,
+    by,
+    document_type: str | None = None,
+    request=None,
+    policy: ApprovalPolicy | None = None,
+    steps: Iterable[ApprovalStep] | None = None,
+    fresh: bool = False,
+    savepoint: bool = True,
 ) -> ApprovalRequest:
-    """Start the approval of ``obj`` under the active policy of its document type."""
+    """Start the approval of ``obj`` under the active policy of its document type.
+
+    For callers on a hot path (a booking request): ``policy`` (and its ``steps`` in order) that the
+    caller has just read as active spare reading them again; ``fresh=True`` says ``obj`` was created in
+    this transaction, so it cannot have an open request yet (the check is skipped; the unique constraint
+    still guards); ``savepoint=False`` when the caller's own transaction is rolled back on any error
+    (Django then marks it for rollback instead of rolling back to a savepoint of its own).
+    """
+    with transaction.atomic(savepoint=savepoint):
+        return _submit(
+            obj, by=by, document_type=document_type, request=request, policy=policy, steps=steps, fresh=fresh
+        )
+
+
+def _submit(obj, *, by, document_type, request, policy, steps, fresh) -> ApprovalRequest:
     dtype = document_type_for(obj, document_type)
-    policy = ApprovalPolicy.objects.filter(document_type=dtype.code, is_active=True).first()
+    if policy is None or policy.document_type != dtype.code:
+        policy = ApprovalPolicy.objects.filter(document_type=dtype.code, is_active=True).first()
+        steps = None
     if policy is None:
         raise ApprovalError(_("Belum ada alur persetujuan untuk jenis dokumen ini."))
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    open_q = Q(content_type=content_type, object_id=obj.pk, status__in=ApprovalRequest.OPEN)
-    if ApprovalRequest.objects.filter(open_q).exists():
-        raise ApprovalError(_("Dokumen ini sudah diajukan dan masih dalam proses persetujuan."))
+    if not fresh:
+        open_q = Q(content_type=content_type, object_id=obj.pk, status__in=ApprovalRequest.OPEN)
+        if ApprovalRequest.objects.filter(open_q).exists():
+            raise ApprovalError(_("Dokumen ini sudah diajukan dan masih dalam proses persetujuan."))
     employee = dtype.requester_employee(obj)
     if employee is None:
         raise ApprovalError(_("Pemohon belum terdaftar sebagai pegawai."))
     facts = {"employee_type": employee.employee_type, "unit_code": employee.unit.code, **dtype.facts(obj)}
-    steps = policy.steps.order_by("order")
+    if steps is None:
+        steps = policy.steps.order_by("order")
     chain = [s.snapshot() for s in steps if condition_holds(s.condition, facts)]
     if not chain:
         raise _no_approver_error()
@@ -133,8 +158,8 @@ def approval_submit(
     _check_chain_completes(req, first.index, obj, dtype)
     req.current_index = first.index
     try:
-        with transaction.atomic():
-            req.save(force_insert=True)
+        # No savepoint of its own: the error leaves this function's atomic block, which rolls back.
+        req.save(force_insert=True)
     except IntegrityError as exc:  # a concurrent submit of the same document won
         raise ApprovalError(_("Dokumen ini sudah diajukan dan masih dalam proses persetujuan.")) from exc
     _record(

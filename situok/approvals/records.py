@@ -164,7 +164,13 @@ def _notify(recipients: Iterable, kind: str, *, context: dict[str, Any], url: st
 def _notify_approvers(req: ApprovalRequest, assignments: list[ApprovalAssignment], note: str = "") -> None:
     if not assignments:
         return
-    recipients = get_user_model().objects.filter(pk__in={a.user_id for a in assignments}).order_by("pk")
+    # The approvers were just read by the resolver (their rows are on the assignments); only the
+    # delegates, attached by id, are read here.
+    users = {a.user_id: a.user for a in assignments if ApprovalAssignment.user.is_cached(a)}
+    missing = {a.user_id for a in assignments} - set(users)
+    if missing:
+        users.update((u.pk, u) for u in get_user_model().objects.filter(pk__in=missing))
+    recipients = [users[pk] for pk in sorted(users)]
     _notify(
         recipients,
         "approval_request",

@@ -19,6 +19,10 @@ from situok.numbering import IssuedNumber
 from travel.models import Sppd, Trip
 from travel.services import trip_submit
 
+# Threaded tests open dozens of connections each: one xdist worker runs them one after another
+# (two at once would pass PostgreSQL's max_connections of 100).
+pytestmark = pytest.mark.xdist_group("threads")
+
 BARRIER_TIMEOUT = 120
 
 
