@@ -33,7 +33,8 @@ run: setup
 # SITUOK_SKIP_E2E=1 leaves them to a separate step (CI runs them once, with `make test-e2e`).
 test: $(STAMP)
 	$(PY) manage.py compile_catalogues
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not e2e and not threads" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "threads" $(PYTEST_ARGS)
 	@if [ "$$SITUOK_SKIP_E2E" != "1" ]; then $(PY) -m pytest -m e2e $(PYTEST_ARGS); fi
 
 test-e2e: $(STAMP)

@@ -32,9 +32,8 @@ from bookings.approval import ensure_booking_policies
 from bookings.models import Booking, Driver, Resource
 from bookings.services import BookingError
 
-# Threaded tests open dozens of connections each: one xdist worker runs them one after another
-# (two at once would pass PostgreSQL's max_connections of 100).
-pytestmark = pytest.mark.xdist_group("threads")
+# Dozens of threads, each with its own connection: `make test` runs these alone (see the marker).
+pytestmark = pytest.mark.threads
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 BARRIER_TIMEOUT = 120

@@ -21,9 +21,8 @@ from situok.approval_models import ApprovalAction, ApprovalAssignment, ApprovalR
 from situok.approvals import ApprovalError, approval_approve, approval_reject, approval_submit, policy_publish
 from staff.models import CorrectionRequest
 
-# Threaded tests open dozens of connections each: one xdist worker runs them one after another
-# (two at once would pass PostgreSQL's max_connections of 100).
-pytestmark = pytest.mark.xdist_group("threads")
+# Dozens of threads, each with its own connection: `make test` runs these alone (see the marker).
+pytestmark = pytest.mark.threads
 
 DOC = "uji-balapan"
 BARRIER_TIMEOUT = 120  # seconds; a broken barrier fails the test instead of hanging it

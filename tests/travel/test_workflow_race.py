@@ -19,9 +19,8 @@ from situok.numbering import IssuedNumber
 from travel.models import Sppd, Trip
 from travel.services import trip_submit
 
-# Threaded tests open dozens of connections each: one xdist worker runs them one after another
-# (two at once would pass PostgreSQL's max_connections of 100).
-pytestmark = pytest.mark.xdist_group("threads")
+# Dozens of threads, each with its own connection: `make test` runs these alone (see the marker).
+pytestmark = pytest.mark.threads
 
 BARRIER_TIMEOUT = 120
 
