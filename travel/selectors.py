@@ -87,6 +87,22 @@ def trip_can_cancel(user, trip: Trip) -> bool:
     return trip.status not in (Trip.Status.APPROVED, Trip.Status.NUMBERED) and trip.created_by_id == user.pk
 
 
+def trip_is_requester(user, trip: Trip) -> bool:
+    """Whether ``user`` stands behind the SPT's approval request — its creator or its lead traveller
+    (the approval engine lets only them withdraw it)."""
+    if trip.created_by_id == user.pk:
+        return True
+    me = employee_for_user(user)
+    return me is not None and trip.members.filter(employee=me, is_lead=True).exists()
+
+
+def trip_can_withdraw(user, trip: Trip) -> bool:
+    """Withdraw a submitted (or returned) SPT back to draft: only its requester."""
+    return trip.status in (Trip.Status.SUBMITTED, Trip.Status.RETURNED_FOR_REVISION) and trip_is_requester(
+        user, trip
+    )
+
+
 def trip_get_for_user(user, pk, *, write: bool = False) -> Trip:
     """The trip, 404 when ``user`` may not see it, 403 when ``write`` and they may not change it."""
     return get_for_user(

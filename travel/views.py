@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from situok import formats
+from situok.actions import flash_outcome
 from situok.approvals import approval_status
 from situok.permissions import has_perm, require_login
 from situok.regions import Region
@@ -38,7 +39,9 @@ from .selectors import (
     register_page,
     trip_can_cancel,
     trip_can_change,
+    trip_can_withdraw,
     trip_get_for_user,
+    trip_is_requester,
     trip_sppds,
     trips_visible_to,
     with_list_relations,
@@ -255,8 +258,7 @@ def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": has_perm(request.user, "travel.manage_trip"),
         "can_change": trip_can_change(request.user, trip),
         "can_cancel": trip_can_cancel(request.user, trip),
-        "can_withdraw": trip.status in (Trip.Status.SUBMITTED, Trip.Status.RETURNED_FOR_REVISION)
-        and _is_requester(request.user, trip),
+        "can_withdraw": trip_can_withdraw(request.user, trip),
         "warnings": services.trip_warnings(trip) if editable or trip.status == Trip.Status.SUBMITTED else [],
         "conflicts": conflicts,
         "cancel_form": CancelForm(),
@@ -265,24 +267,16 @@ def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "travel/trip_detail.html", context)
 
 
-def _is_requester(user, trip: Trip) -> bool:
-    """Whether ``user`` stands behind the SPT's approval request (the engine lets only them withdraw)."""
-    if trip.created_by_id == user.pk:
-        return True
-    me = employee_for_user(user)
-    return me is not None and trip.members.filter(employee=me, is_lead=True).exists()
-
-
 @require_login
 @require_POST
 def trip_submit(request: HttpRequest, pk: int) -> HttpResponse:
     trip = trip_get_for_user(request.user, pk, write=True)
-    try:
-        services.trip_submit(trip, by=request.user, request=request)
-    except services.TravelError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("SPT diajukan untuk persetujuan."))
+    flash_outcome(
+        request,
+        lambda: services.trip_submit(trip, by=request.user, request=request),
+        success=_("SPT diajukan untuk persetujuan."),
+        errors=(services.TravelError,),
+    )
     return redirect("travel:trip_detail", pk=trip.pk)
 
 
@@ -290,14 +284,14 @@ def trip_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def trip_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     trip = trip_get_for_user(request.user, pk)
-    if not _is_requester(request.user, trip):
+    if not trip_is_requester(request.user, trip):
         raise PermissionDenied
-    try:
-        services.trip_withdraw(trip, by=request.user, request=request)
-    except services.TravelError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("SPT ditarik kembali menjadi draf."))
+    flash_outcome(
+        request,
+        lambda: services.trip_withdraw(trip, by=request.user, request=request),
+        success=_("SPT ditarik kembali menjadi draf."),
+        errors=(services.TravelError,),
+    )
     return redirect("travel:trip_detail", pk=trip.pk)
 
 
@@ -311,12 +305,14 @@ def trip_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Tuliskan alasan pembatalan."))
         return redirect("travel:trip_detail", pk=trip.pk)
-    try:
-        services.trip_cancel(trip, by=request.user, reason=form.cleaned_data["reason"], request=request)
-    except services.TravelError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("SPT dibatalkan."))
+    flash_outcome(
+        request,
+        lambda: services.trip_cancel(
+            trip, by=request.user, reason=form.cleaned_data["reason"], request=request
+        ),
+        success=_("SPT dibatalkan."),
+        errors=(services.TravelError,),
+    )
     return redirect("travel:trip_detail", pk=trip.pk)
 
 

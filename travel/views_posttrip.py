@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from situok.actions import flash_outcome
 from situok.permissions import has_perm, require_login, require_perm
 from situok.uploads import serve_protected
 
@@ -172,12 +173,12 @@ def expense_delete(request: HttpRequest, pk: int) -> HttpResponse:
     expense = posttrip.expense_get_for_user(request.user, pk, write=True)
     sppd = expense.sppd
     if request.method == "POST":
-        try:
-            posttrip.expense_delete(expense, by=request.user, request=request)
-        except posttrip.PostTripError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Biaya dihapus dan rincian biaya dihitung ulang."))
+        flash_outcome(
+            request,
+            lambda: posttrip.expense_delete(expense, by=request.user, request=request),
+            success=_("Biaya dihapus dan rincian biaya dihitung ulang."),
+            errors=(posttrip.PostTripError,),
+        )
         return redirect("travel:sppd_costs", pk=sppd.pk)
     return render(
         request,
@@ -202,14 +203,14 @@ def sppd_no_hotel(request: HttpRequest, pk: int) -> HttpResponse:
     sppd = posttrip.sppd_get_for_user(request.user, pk, write=True)
     form = NoHotelForm(request.POST)
     form.is_valid()  # a missing checkbox is "no"
-    try:
-        posttrip.sppd_no_hotel_set(
+    flash_outcome(
+        request,
+        lambda: posttrip.sppd_no_hotel_set(
             sppd, no_hotel=form.cleaned_data.get("no_hotel", False), by=request.user, request=request
-        )
-    except posttrip.PostTripError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Pernyataan penginapan tersimpan dan rincian biaya dihitung ulang."))
+        ),
+        success=_("Pernyataan penginapan tersimpan dan rincian biaya dihitung ulang."),
+        errors=(posttrip.PostTripError,),
+    )
     return redirect("travel:sppd_costs", pk=sppd.pk)
 
 
@@ -243,12 +244,12 @@ def sppd_advance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sppd_pay(request: HttpRequest, pk: int) -> HttpResponse:
     sppd = posttrip.sppd_get_for_user(request.user, pk)
-    try:
-        posttrip.sppd_mark_paid(sppd, by=request.user, request=request)
-    except posttrip.PostTripError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Pembayaran SPPD tercatat."))
+    flash_outcome(
+        request,
+        lambda: posttrip.sppd_mark_paid(sppd, by=request.user, request=request),
+        success=_("Pembayaran SPPD tercatat."),
+        errors=(posttrip.PostTripError,),
+    )
     return redirect("travel:sppd_costs", pk=sppd.pk)
 
 
@@ -256,12 +257,12 @@ def sppd_pay(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sppd_pay_undo(request: HttpRequest, pk: int) -> HttpResponse:
     sppd = posttrip.sppd_get_for_user(request.user, pk)
-    try:
-        posttrip.sppd_payment_undo(sppd, by=request.user, request=request)
-    except posttrip.PostTripError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Catatan pembayaran dibatalkan."))
+    flash_outcome(
+        request,
+        lambda: posttrip.sppd_payment_undo(sppd, by=request.user, request=request),
+        success=_("Catatan pembayaran dibatalkan."),
+        errors=(posttrip.PostTripError,),
+    )
     return redirect("travel:sppd_costs", pk=sppd.pk)
 
 
