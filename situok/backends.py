@@ -45,6 +45,15 @@ def auth_snapshot(user) -> dict:
 
 
 class CachedPermissionsBackend(ModelBackend):
+    def get_user(self, user_id):
+        """The signed-in user of a request (as ModelBackend.get_user), read by one fixed statement."""
+        from django.contrib.auth import get_user_model
+
+        from .sessions import instance_by_pk
+
+        user = instance_by_pk(get_user_model(), user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def _get_permissions(self, user_obj, obj, from_name):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

@@ -1,12 +1,6 @@
 from django.conf import settings
 
-from .permissions import menu_for
-
 
 def shell(request):
-    """Navigation and institution names for base.html."""
-    user = getattr(request, "user", None)
-    return {
-        "menu_items": menu_for(user) if user is not None else [],
-        "institution": settings.SITUOK_INSTITUTION,
-    }
+    """Institution names for templates (base.html builds its navigation in situok_shell)."""
+    return {"institution": settings.SITUOK_INSTITUTION}

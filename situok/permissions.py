@@ -291,7 +291,17 @@ def register_menu_item(item: MenuItem) -> None:
 
 
 def menu_for(user) -> list[MenuItem]:
-    return [m for m in MENU if m.visible_to(user)]
+    """The menu items ``user`` may see, computed once per user and version of the ``auth`` tables."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from .derived import cached
+
+    keys = cached(
+        f"menu|{user.pk}|{int(user.is_superuser)}|{int(user.is_active)}|{len(MENU)}",
+        depends_on=("auth",),
+        compute=lambda: tuple(m.key for m in MENU if m.visible_to(user)),
+    )
+    return [m for m in MENU if m.key in keys]
 
 
 # --- "Waiting for you" counters on the home page ---------------------------------------------------

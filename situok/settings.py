@@ -129,6 +129,7 @@ AXES_VERBOSE = False
 # --- Sessions: idle timeout 30 min (sliding), absolute lifetime 12 h ---------------------
 # The sliding window is renewed by SessionLifetimeMiddleware at most once a minute, not on every
 # request (a session write per request costs a database UPDATE + COMMIT on every page).
+SESSION_ENGINE = "situok.sessions"  # Django's database sessions, read by a fixed statement
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_RENEW_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
