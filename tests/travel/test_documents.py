@@ -24,12 +24,19 @@ from matrix_travel_documents import (
 )
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, Table
 
 from situok.audit import AuditEvent
 from situok.formats import nip_display, tanggal
 from situok.verification import DocumentSeal
 from travel import pdf
-from travel.models import Sppd, Trip, TripExpense, TripReport, TripReportFile
+from travel.models import Sppd, SppdStop, Trip, TripExpense, TripReport, TripReportFile
+from travel.pdf import base as pdf_base
+from travel.pdf.layout import JUSTIFY, Grid, Painter, Text, TextStyle, wrap_text
 from travel.signals import trip_cancelled
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +173,126 @@ def test_a_follower_sppd_lists_no_followers(personas, trip):
     text = pdf_text(pdf.sppd_pdf_bytes(pdf.sppd_for_documents(follower.pk)))
     assert personas["honorer"].employee.name in text
     assert "8. Pengikut: Nama Tanggal Lahir Keterangan - - -" in text
+
+
+def text_runs(content: bytes) -> list[tuple[int, float, float, float, str]]:
+    """``(page, left, right, baseline, text)`` of every text line drawn, measured from the PDF."""
+    runs = []
+    for number, page in enumerate(PdfReader(io.BytesIO(content)).pages, start=1):
+
+        def visit(text, cm, tm, font, size, number=number):
+            if text.strip() and font:
+                x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+                y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+                right = x + stringWidth(text.strip(), font["/BaseFont"][1:], size)
+                runs.append((number, x, right, y, text.strip()))
+
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_long_sppd_values_wrap_inside_the_page_and_the_back_grid_continues_on_a_new_page(personas, trip):
+    long_word = "https://jdih.baliprov.go.id/" + "peraturan-gubernur-" * 8
+    purpose = "Koordinasi penyelenggaraan upacara Hari Jadi Provinsi Bali"
+    Trip.objects.filter(pk=trip.pk).update(
+        purpose=f"{purpose} " * 14, notes=f"Lihat {long_word} sebagai rujukan"
+    )
+    sppd = lead_sppd(trip)
+    SppdStop.objects.bulk_create(
+        SppdStop(
+            sppd=sppd,
+            order=order,
+            place=f"Kantor Bupati Kabupaten Buleleng Gedung Utama Ruang Rapat Besar Lantai {order}",
+            arrived_on=trip.depart_date,
+            departed_on=trip.return_date,
+            departed_to="Kota Denpasar dan sekitarnya, Provinsi Bali",
+            officer_name="Dr. Ir. I Gusti Ngurah Made Anom Wirawan Kusuma, S.T., M.T., M.Si.",
+        )
+        for order in range(1, 6)
+    )
+    content = pdf.sppd_pdf_bytes(pdf.sppd_for_documents(sppd.pk))
+    pages = pdf_pages(content)
+    text = " ".join(pages)
+    assert len(pages) > 2
+    assert text.count(purpose) == 14  # wrapped at spaces: nothing lost
+    assert long_word in "".join(text.split())  # a word longer than the column is broken, not cut
+    for expected in ("VII. Tiba di", "VIII. Tiba kembali di", "IX. Catatan Lain-lain", "X. PERHATIAN:"):
+        assert expected in text, expected
+    body = [run for run in text_runs(content) if run[3] > 27 * mm]
+    assert body
+    for page, left, right, _y, line in body:
+        assert 20 * mm - 0.5 <= left and right <= A4[0] - 15 * mm + 0.5, (page, line)
+
+
+def test_the_sppd_is_laid_out_without_reportlab_tables_or_paragraphs(monkeypatch, personas, trip):
+    """Issue 5 budget: the form's many small cells are measured and painted by ``travel.pdf.layout``
+    (through Table and Paragraph the SPPD cost about twice a raw ReportLab document)."""
+
+    def refuse(self, *args):
+        raise AssertionError(f"{type(self).__name__} in the SPPD")
+
+    monkeypatch.setattr(Table, "wrap", refuse)
+    monkeypatch.setattr(Paragraph, "wrap", refuse)
+    content = pdf.sppd_pdf_bytes(pdf.sppd_for_documents(lead_sppd(trip).pk))
+    assert len(PdfReader(io.BytesIO(content)).pages) == 2
+
+
+def test_the_footer_qr_code_is_encoded_once_per_url_and_the_bytes_stay_the_same(monkeypatch, personas, trip):
+    encoded = []
+    real = pdf_base.qr_image
+    monkeypatch.setattr(pdf_base, "qr_image", lambda url: encoded.append(url) or real(url))
+    pdf_base.cached_qr_image.cache_clear()
+    sppd = pdf.sppd_for_documents(lead_sppd(trip).pk)
+    try:
+        first, second = pdf.sppd_pdf_bytes(sppd), pdf.sppd_pdf_bytes(sppd)
+    finally:
+        pdf_base.cached_qr_image.cache_clear()
+    assert first == second
+    assert len(encoded) == 1
+    assert len(PdfReader(io.BytesIO(first)).pages[1].images) == 1
+
+
+BODY = TextStyle("Helvetica", 9, 11.25)
+
+
+def test_layout_wraps_like_a_paragraph():
+    lines, widths, broken = wrap_text("satu dua\ntiga  empat lima enam", BODY, 60)
+    assert lines == ["satu dua", "tiga empat", "lima enam"]
+    assert widths == pytest.approx([stringWidth(line, "Helvetica", 9) for line in lines])
+    assert broken == [False, True, False]  # only broken lines are stretched when justified
+    # A line that fits is kept verbatim; a longer one collapses runs of spaces; a no-break space holds.
+    assert wrap_text("a  b", BODY, 100)[0] == ["a  b"]
+    assert wrap_text("aaaa\u00a0bbbb cccc", BODY, 50)[0] == ["aaaa\u00a0bbbb", "cccc"]
+    # A word longer than the line fills what is left of the current line, then whole lines.
+    lines = wrap_text("Lihat " + "x" * 60, BODY, 100)[0]
+    assert lines[0].startswith("Lihat x") and "".join(lines).replace(" ", "") == "Lihat" + "x" * 60
+    assert all(stringWidth(line, "Helvetica", 9) <= 100 for line in lines)
+    assert wrap_text("", BODY, 10)[0] == [""]  # an empty text still takes a line
+
+
+def test_layout_grid_measures_rows_splits_between_them_and_repeats_the_header():
+    rows = [["No", "Uraian"], *[[str(i), "kata " * 30] for i in range(1, 5)]]
+    grid = Grid(rows, [30, 170], style=BODY, padding=(3, 3, 2, 3), rule="black", header_rows=1)
+    width, _height = grid.wrap(500, 1000)
+    assert width == 200
+    assert grid.row_heights[0] == 11.25 + 5 and grid.row_heights[1] > 3 * 11.25
+    head, tail = grid.split(500, sum(grid.row_heights[:3]) + 1)
+    assert [r[0].content for r in head.rows] == ["No", "1", "2"]
+    assert [r[0].content for r in tail.rows] == ["No", "3", "4"]  # header repeated
+    assert grid.split(500, grid.row_heights[0] + 1) == []  # no body row fits: next page
+    with pytest.raises(ValueError):
+        Grid([["a"]], [10, 10], style=BODY)  # a row must fill the columns
+
+
+def test_layout_justifies_broken_lines_with_word_spacing():
+    text = Text(pdf.SPPD_LIABILITY_NOTICE, BODY, align=JUSTIFY)
+    text.measure(300)
+    painter = Painter(Canvas(io.BytesIO()))
+    text.paint(painter, 0, 100)
+    code = painter.text.getCode()
+    assert len(text.lines) > 2 and text.broken == [True] * (len(text.lines) - 1) + [False]
+    assert code.count(" Tw") == len(text.lines)  # each broken line stretched, then reset for the last
+    assert code.endswith("0 Tw (" + text.lines[-1].replace("(", "\\(").replace(")", "\\)") + ") Tj T* ET")
 
 
 def test_cost_sheet_keeps_lump_sum_and_at_cost_apart_with_totals(client_as, personas):

@@ -27,6 +27,7 @@ from situok.signatures import Mandate, SignatureLines, Signer, infer_role_kind, 
 from staff.rules import normalize_golongan, pangkat_for
 
 from ..models import Trip, TripExpense, TripMember
+from .layout import Text, TextStyle
 
 GRID = colors.HexColor("#444444")
 LIGHT = colors.HexColor("#EEF1F4")
@@ -76,6 +77,13 @@ EXPENSE_LABELS = {
     TripExpense.Kind.VEHICLE_RENTAL: "Sewa kendaraan dalam kota",
     TripExpense.Kind.OTHER: "Biaya lain-lain",
 }
+
+
+@functools.lru_cache(maxsize=64)
+def cached_qr_image(url: str) -> ImageReader:
+    """The footer QR code of ``url``, built once per process (the same URL always gives the same
+    image; encoding it costs more than laying out a whole page). Reprints of a document reuse it."""
+    return qr_image(url)
 
 
 def stop_block_count() -> int:
@@ -245,6 +253,10 @@ class TravelPDF(BasePDF):
             "sign": ParagraphStyle("sign", parent=base),
             "sign_name": ParagraphStyle("sign_name", parent=base, fontName=FONT_BOLD),
         }
+        # The same styles for the canvas layout of ``.layout`` (font, size, leading).
+        self.text_styles = {
+            name: TextStyle(st.fontName, st.fontSize, st.leading) for name, st in self.styles.items()
+        }
 
     # --- text helpers ---
 
@@ -329,6 +341,16 @@ class TravelPDF(BasePDF):
         # An empty line still takes its height: a non-breaking space keeps it.
         return [self.markup("<br/>".join(part or "\u00a0" for part in parts), "sign")]
 
+    def sig_texts(self, lines: Sequence[str], head: Sequence[str] = ()) -> list[Text]:
+        """One signature block as ``.layout`` texts, one per line (a long line wraps): the same
+        lines as :meth:`sig_cell`, the name (``name_index``) bold and underlined."""
+        name_at = getattr(lines, "name_index", None)
+        sign, name = self.text_styles["sign"], self.text_styles["sign_name"]
+        texts = [Text(text, sign) for text in head]
+        for index, text in enumerate(lines):
+            texts.append(Text(text, name, underline=True) if index == name_at else Text(text, sign))
+        return texts
+
     def sig_row(
         self, cells: Sequence[list[Flowable] | str], widths: Sequence[float] | None = None
     ) -> Flowable:
@@ -376,7 +398,7 @@ class TravelPDF(BasePDF):
         width, _height = canvas._pagesize
         y = 6 * mm
         if self._qr_image is None:
-            self._qr_image = qr_image(self.qr_url)
+            self._qr_image = cached_qr_image(self.qr_url)
         # The same image on every page: ReportLab embeds it once.
         canvas.drawImage(self._qr_image, self.margin_left, y, self.qr_size, self.qr_size)
         canvas.saveState()
