@@ -247,7 +247,14 @@ def ensure_travel_rows(
             info = _load(conn, trips, staff_first_id, staff_rows, info, progress)
     load_seconds = time.perf_counter() - started
     with psycopg.connect(url, autocommit=True) as conn:
-        tables = ("travel_trip", "travel_tripmember", "travel_tripdestination", "travel_sppd")
+        # situok_region: the destination filters join it; it is loaded once by load_regions, never analysed
+        tables = (
+            "travel_trip",
+            "travel_tripmember",
+            "travel_tripdestination",
+            "travel_sppd",
+            "situok_region",
+        )
         for table in tables:
             conn.execute(f"VACUUM (ANALYZE) {table}" if not reused else f"ANALYZE {table}")
         (total,) = conn.execute("SELECT count(*) FROM travel_trip").fetchone()

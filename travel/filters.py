@@ -7,17 +7,42 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.lookups import Contains, IContains, Lookup
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from situok import derived
 from situok.filters import CachedModelChoiceFilter, LeanFilterSet
 from situok.regions import Region
 from staff.models import Employee, OrgUnit
 
-from .models import BudgetLine, TravelType, Trip, TripDestination, TripMember
+from .models import BudgetLine, TravelType, Trip, TripMember
+from .selectors import trip_column
 
-# A traveller search matching more people than this is narrowed to the first ones (by id): type more.
+# A NIP prefix matching more people than this is narrowed to the first ones (by id): type more.
 EMPLOYEE_MATCH_LIMIT = 5000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class IsoFirst:
+    """Date input formats: ISO first — what ``<input type="date">`` (and so every link of the register)
+    sends — then the language's own. Django tries the Indonesian formats first, failing eight ``strptime``
+    calls on every ISO date of a request."""
+
+    def __iter__(self):
+        yield "%Y-%m-%d"
+        yield from get_format("DATE_INPUT_FORMATS")
+
+
+class ILike(IContains):
+    """``icontains`` that PostgreSQL runs as ``column ILIKE pattern`` rather than Django's
+    ``UPPER(column) LIKE UPPER(pattern)``: the planner then estimates the match from the column's own
+    statistics, and the trigram index on the column serves it (travel/migrations/0004)."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs_sql, lhs_params = Lookup.process_lhs(self, compiler, connection)
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs_sql} ILIKE {rhs_sql}", [*lhs_params, *rhs_params]
 
 
 class RegionChoiceFilter(CachedModelChoiceFilter):
@@ -30,18 +55,27 @@ class RegionChoiceFilter(CachedModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        code = value.code
-        inside = Q(region__code=code) | Q(region__code__startswith=f"{code}.")
-        return qs.filter(Exists(TripDestination.objects.filter(inside, trip=OuterRef("pk"))))
+        # The region itself or one below it (``51`` → ``51``, ``51.04``), tested on the trip row's
+        # destination codes, each followed by a dot (`` 51.04. 31.71. ``, kept by database triggers), while
+        # the register walks its index: probing the destinations of every trip passed cost ~10 µs a trip.
+        return qs.filter(Contains(trip_column("destination_regions"), f" {value.code}."))
 
 
 class TripFilter(LeanFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari nomor SPT atau maksud"))
     depart_from = django_filters.DateFilter(
-        field_name="depart_date", lookup_expr="gte", label=_("Berangkat dari tanggal"), widget=DATE
+        field_name="depart_date",
+        lookup_expr="gte",
+        label=_("Berangkat dari tanggal"),
+        widget=DATE,
+        input_formats=IsoFirst(),
     )
     depart_to = django_filters.DateFilter(
-        field_name="depart_date", lookup_expr="lte", label=_("Berangkat sampai tanggal"), widget=DATE
+        field_name="depart_date",
+        lookup_expr="lte",
+        label=_("Berangkat sampai tanggal"),
+        widget=DATE,
+        input_formats=IsoFirst(),
     )
     unit = CachedModelChoiceFilter(
         queryset=OrgUnit.objects.order_by("path"),
@@ -63,6 +97,7 @@ class TripFilter(LeanFilterSet):
     budget_line = CachedModelChoiceFilter(
         queryset=BudgetLine.objects.order_by("-year", "sub_activity_code", "kode_rekening"),
         depends_on=("travel_budget",),
+        method="with_budget_line",
         label=_("Mata anggaran"),
     )
 
@@ -80,21 +115,49 @@ class TripFilter(LeanFilterSet):
         return queryset.filter(Q(spt_number__icontains=value) | Q(purpose__icontains=value))
 
     def in_unit(self, queryset, name, value):
-        return queryset.filter(unit__path__startswith=value.path)
+        # The unit and its sub-units as ids (a dozen units, read once per version of the staff tables):
+        # the register tests the trip's own unit_id instead of joining the unit of every trip it passes.
+        units = derived.cached(
+            "travel.register.unit_paths",
+            depends_on=("staff",),
+            compute=lambda: list(OrgUnit.objects.values_list("pk", "path")),
+        )
+        return queryset.filter(unit_id__in=[pk for pk, path in units if path.startswith(value.path)])
+
+    def with_budget_line(self, queryset, name, value):
+        return queryset.filter(budget_line_id=value.pk)  # the id: no related-object lookup to resolve
 
     def with_employee(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         digits = re.sub(r"\s+", "", value)
-        who = Q(nip__startswith=digits) if digits.isdigit() and len(digits) >= 4 else Q(name__icontains=value)
-        # The matching employees first, as a list: with it PostgreSQL knows how many travellers match
-        # and walks the register by departure date (a few hundred rows) instead of misjudging a name
-        # pattern as rare and sorting every trip of thousands of namesakes.
-        ids = list(
-            Employee.objects.filter(who).order_by().values_list("pk", flat=True)[:EMPLOYEE_MATCH_LIMIT]
-        )
-        return queryset.filter(Exists(TripMember.objects.filter(trip=OuterRef("pk"), employee_id__in=ids)))
+        if digits.isdigit() and len(digits) >= 4:
+            # The matching employees first, as a list (a NIP prefix: an indexed range): with it PostgreSQL
+            # knows how many travellers match and walks the register by departure date.
+            ids = list(
+                Employee.objects.filter(nip__startswith=digits)
+                .order_by()
+                .values_list("pk", flat=True)[:EMPLOYEE_MATCH_LIMIT]
+            )
+            return queryset.filter(
+                Exists(TripMember.objects.filter(trip=OuterRef("pk"), employee_id__in=ids))
+            )
+        if "\n" in value:  # a name is one line: nothing matches (and the names column is line-separated)
+            return queryset.none()
+        # A name part, tested on the trip row's traveller names (one per line, kept by database triggers)
+        # while the register walks its index — a common part like "Wayan" is found in a few hundred
+        # rows; a rare one through the trigram index (PostgreSQL).
+        return queryset.filter(ILike(trip_column("traveller_names"), value))
+
+    # Filters that keep a small share of the register, tested on columns of the covering index: the
+    # register then finds its page's ids in that index first (travel.selectors.register_page(narrow=)).
+    NARROW = ("province", "regency")
+
+    @property
+    def narrow(self) -> bool:
+        data = getattr(self.form, "cleaned_data", None) or {}
+        return any(data.get(name) for name in self.NARROW)
 
     def describe(self) -> str:
         """The active filters as one line (the PDF subtitle), e.g. ``Status: Bernomor · Unit: Biro Umum``."""

@@ -189,7 +189,7 @@ class Trip(models.Model):
         ordering = ["-depart_date", "-id"]
         indexes = [
             models.Index(fields=["status", "depart_date"], name="trip_status_depart_idx"),
-            models.Index(fields=["depart_date"], name="trip_depart_idx"),
+            models.Index(fields=["depart_date", "id"], name="trip_depart_id_idx"),
             models.Index(fields=["unit", "depart_date"], name="trip_unit_depart_idx"),
             models.Index(fields=["budget_line", "depart_date"], name="trip_budget_depart_idx"),
         ]

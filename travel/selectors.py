@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.utils.translation import gettext as _
 
+from situok import derived
 from situok.permissions import get_for_user, has_perm
-from staff.models import name_with_titles
+from staff.models import OrgUnit, name_with_titles
 from staff.selectors import employee_for_user, supervised_unit_paths
 
 from .models import BudgetLine, DailyAllowanceRate, LodgingCeiling, Sppd, Trip, TripDestination, TripMember
@@ -190,6 +192,42 @@ def trip_register(
 
 
 # --- Keyset pages over (depart_date, id) -----------------------------------------------------------
+# Columns of travel_trip kept by database triggers for the register, outside the model on purpose
+# (travel/migrations/0004_register_search_columns.py): the ORM never writes them.
+TRIP_COLUMNS = frozenset({"traveller_names", "destination_regions", "traveller_list", "destination_list"})
+
+
+class TripColumn(Expression):
+    """One of :data:`TRIP_COLUMNS` of the trip row of the query it is used in (its table alias follows
+    the query when it is relabelled, e.g. used as a subquery — unlike ``RawSQL``)."""
+
+    output_field = TextField()
+
+    def __init__(self, name: str):
+        if name not in TRIP_COLUMNS:
+            raise ValueError(f"not a register column of travel_trip: {name!r}")
+        super().__init__()
+        self.name = name
+        self.trip = F("pk")
+
+    def get_source_expressions(self):
+        return [self.trip]
+
+    def set_source_expressions(self, exprs):
+        (self.trip,) = exprs
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.trip.alias)}.{self.name}", []
+
+
+def trip_column(name: str) -> TripColumn:
+    """``traveller_names`` (one name per line), ``destination_regions`` (region codes, each followed by a
+    dot, between spaces),
+    ``traveller_list`` (JSON [[front title, name, back title], …]) or ``destination_list`` (JSON
+    [[place, region name], …])."""
+    return TripColumn(name)
+
+
 @dataclass(slots=True)
 class RegisterRow:
     """What a register row shows, read as plain values (no model instances)."""
@@ -200,8 +238,7 @@ class RegisterRow:
     depart_date: dt.date
     return_date: dt.date
     status: str
-    unit_name: str
-    unit_abbreviation: str
+    unit: str  # abbreviation, else name
     kode_rekening: str | None
     members: list[str] = field(default_factory=list)  # names with titles, in member order
     destinations: list[tuple[str, str | None]] = field(default_factory=list)  # (place, region name)
@@ -211,9 +248,30 @@ class RegisterRow:
 
 
 _REGISTER_FIELDS = (
-    "id", "spt_number", "spt_date", "depart_date", "return_date", "status",
-    "unit__name", "unit__abbreviation", "budget_line__kode_rekening",
+    "id", "spt_number", "spt_date", "depart_date", "return_date", "status", "unit_id", "budget_line_id",
+    "traveller_list", "destination_list",
 )  # fmt: skip
+
+
+def _unit_labels() -> dict[int, str]:
+    """Unit id → what the register shows (abbreviation, else name): a dozen rows, read once per version of
+    the staff tables instead of joined into every page."""
+    return derived.cached(
+        "travel.register.units",
+        depends_on=("staff",),
+        compute=lambda: {
+            pk: abbr or name for pk, abbr, name in OrgUnit.objects.values_list("pk", "abbreviation", "name")
+        },
+    )
+
+
+def _budget_codes() -> dict[int, str]:
+    """Budget line id → kode rekening, read once per version of the budget lines."""
+    return derived.cached(
+        "travel.register.budget_codes",
+        depends_on=("travel_budget",),
+        compute=lambda: dict(BudgetLine.objects.values_list("pk", "kode_rekening")),
+    )
 
 
 @dataclass
@@ -238,38 +296,51 @@ def _parse_cursor(cursor: str | None) -> tuple[dt.date, int] | None:
         return None
 
 
-def register_page(qs: QuerySet[Trip], cursor: str | None, *, per_page: int = 50) -> RegisterPage:
-    """Newest departure first, ``cursor`` = ``<depart_date>_<id>`` of the last row shown. Three queries at
-    any depth and page size: the rows (``LIMIT n+1`` says whether a next page exists), their members and
-    their destinations — plain values, no model instances."""
+def register_page(
+    qs: QuerySet[Trip], cursor: str | None, *, per_page: int = 50, narrow: bool = False
+) -> RegisterPage:
+    """Newest departure first, ``cursor`` = ``<depart_date>_<id>`` of the last row shown. One query at any
+    depth and page size, over ``travel_trip`` alone — its travellers and destinations come from the
+    columns kept by triggers — walking the ``(depart_date, id)`` index (``LIMIT n+1`` says whether a next
+    page exists); plain values, no model instances.
+
+    ``narrow``: the filters keep a small share of the trips (a destination): the page's ids are found
+    first in a subquery the covering index answers alone (travel/migrations/0004), then only those rows
+    are read — instead of reading every trip the walk passes."""
     key = _parse_cursor(cursor)
     if key is not None:
         day, pk = key
-        # depart_date <= day, redundant with the OR, lets the date index start at the cursor instead
-        # of filtering every newer trip (a page a year back: 300 ms → a few ms on 200,000 trips).
+        # depart_date <= day, redundant with the OR, lets the index start at the cursor instead of
+        # filtering every newer trip (a page a year back: 300 ms → a few ms on 200,000 trips).
         qs = qs.filter(Q(depart_date__lt=day) | Q(depart_date=day, pk__lt=pk), depart_date__lte=day)
-    rows = list(qs.order_by("-depart_date", "-id").values_list(*_REGISTER_FIELDS)[: per_page + 1])
+    qs = qs.order_by("-depart_date", "-id")
+    if narrow:
+        qs = Trip.objects.filter(pk__in=qs.values("pk")[: per_page + 1]).order_by("-depart_date", "-id")
+    rows = list(
+        qs.annotate(
+            traveller_list=TripColumn("traveller_list"), destination_list=TripColumn("destination_list")
+        ).values_list(*_REGISTER_FIELDS)[: per_page + 1]
+    )
     next_cursor = None
     if len(rows) > per_page:
         rows = rows[:per_page]
         next_cursor = f"{rows[-1][3].isoformat()}_{rows[-1][0]}"
-    items = [RegisterRow(*row) for row in rows]
-    if items:
-        by_id = {row.pk: row for row in items}
-        members = (
-            TripMember.objects.filter(trip_id__in=list(by_id))
-            .order_by("order", "id")
-            .values_list("trip_id", "employee__front_title", "employee__name", "employee__back_title")
+    units, codes, loads = _unit_labels(), _budget_codes(), json.loads
+    items = [
+        RegisterRow(
+            pk,
+            number,
+            spt_date,
+            depart,
+            back,
+            status,
+            units.get(unit_id, ""),
+            codes.get(budget_line_id),
+            [name_with_titles(*titled) for titled in loads(members)] if members else [],
+            [(place, region) for place, region in loads(places)] if places else [],
         )
-        for trip_id, front, name, back in members:
-            by_id[trip_id].members.append(name_with_titles(front, name, back))
-        destinations = (
-            TripDestination.objects.filter(trip_id__in=list(by_id))
-            .order_by("order", "id")
-            .values_list("trip_id", "place", "region__name")
-        )
-        for trip_id, place, region in destinations:
-            by_id[trip_id].destinations.append((place, region))
+        for pk, number, spt_date, depart, back, status, unit_id, budget_line_id, members, places in rows
+    ]
     return RegisterPage(items, next_cursor, cursor if key else None, per_page)
 
 

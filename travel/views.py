@@ -3,18 +3,21 @@ the pickers of the form (employees, regions). Thin views: access helper → form
 
 from __future__ import annotations
 
+import functools
+import html
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import get_script_prefix, get_urlconf, path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from situok import formats
@@ -22,7 +25,8 @@ from situok.actions import flash_outcome
 from situok.approvals import approval_status
 from situok.permissions import has_perm, require_login
 from situok.regions import Region
-from situok.tables import Column, or_dash, render_rows, url_maker
+from situok.tables import EM_DASH, esc, url_maker
+from situok.templatetags.situok_ui import form_field
 from situok.uploads import serve_protected
 from staff.models import Employee
 from staff.selectors import employee_for_user, employee_list_for_user, supervised_unit_paths
@@ -89,50 +93,124 @@ STATUS_BADGES = {  # travel/partials/status_badge.html
 }
 
 
-def _register_columns() -> list[Column]:
-    """The cells of travel/partials/register_rows.html (its head names them)."""
+# --- The SPT register ---------------------------------------------------------------------------------
+# Rendered in Python: the page's fixed markup (labels, URLs) is built once per language and URL prefix
+# and each request only fills the slots (\x00name\x00) — the template language spent more on the ~60
+# nodes of this page than the query did. travel/register.html adds the shell (title, breadcrumbs).
+_FIELD = '\n    <div class="col-12 col-sm-6 col-md-4 col-lg-3">{}</div>\n    '
+
+
+def _slot(name: str) -> str:
+    return f"\x00{name}\x00"
+
+
+@functools.lru_cache(maxsize=16)
+def _register_frames(language: str, prefix: str, urlconf: str | None) -> tuple[tuple[str, ...], ...]:
+    """(page content, the ``#register-rows`` part): fixed markup split around its slots (NUL-delimited
+    names at odd positions, see :func:`_fill`)."""
+    register_url = esc(reverse("travel:register"))
+    xlsx_url = esc(reverse("export_download", args=["travel-register", "xlsx"]))
+    pdf_url = esc(reverse("export_download", args=["travel-register", "pdf"]))
+    heads = (
+        (_("Nomor SPT"), ""),
+        (_("Tanggal SPT"), ' class="d-none d-lg-table-cell"'),
+        (_("Pelaksana"), ""),
+        (_("Tujuan"), ' class="d-none d-md-table-cell"'),
+        (_("Berangkat – kembali"), ""),
+        (_("Mata anggaran"), ' class="d-none d-lg-table-cell"'),
+        (_("Status"), ""),
+    )
+    table = (
+        '\n<div class="table-responsive">\n'
+        '<table class="table table-sm table-hover align-middle" data-testid="register-table">\n  <thead><tr>\n'
+        + "".join(f'    <th scope="col"{css}>{esc(label)}</th>\n' for label, css in heads)
+        + f"  </tr></thead>\n  <tbody>\n{_slot('rows')}  </tbody>\n</table>\n</div>\n"
+        f'<nav aria-label="{esc(_("Halaman"))}"><ul class="pagination pagination-sm">\n  {_slot("first")}\n'
+        f"  {_slot('next')}\n</ul></nav>\n"
+    )
+    content = (
+        '\n<div class="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-2">\n'
+        f'  <h1 class="h4 mb-0">{esc(_("Buku Register SPT"))}</h1>\n'
+        f'  <div class="btn-group btn-group-sm" role="group" aria-label="{esc(_("Ekspor"))}">\n'
+        f'    <a class="btn btn-outline-success" href="{xlsx_url}?{_slot("query")}" data-testid="export-xlsx">'
+        '<i class="bi bi-file-earmark-excel" aria-hidden="true"></i> Excel</a>\n'
+        f'    <a class="btn btn-outline-danger" href="{pdf_url}?{_slot("query")}" data-testid="export-pdf">'
+        '<i class="bi bi-file-earmark-pdf" aria-hidden="true"></i> PDF</a>\n  </div>\n</div>\n'
+        f"{_slot('scoped')}\n"
+        f'<form method="get" class="card card-body mb-3" hx-get="{register_url}" hx-target="#register-rows" '
+        'hx-push-url="true" hx-trigger="input changed delay:400ms from:input[type=search], change from:select, '
+        'change from:input[type=date], submit">\n  <div class="row g-2">\n    '
+        f"{_slot('fields')}\n"
+        '    <div class="col-6 col-md-4 col-lg-3"><label class="form-label" for="per_page">'
+        f"{esc(_('Baris per halaman'))}</label>\n"
+        f'      <select class="form-select" name="per_page" id="per_page">{_slot("sizes")}</select></div>\n'
+        "  </div>\n"
+        f'  <div class="d-flex gap-2"><button type="submit" class="btn btn-primary btn-sm">{esc(_("Terapkan"))}'
+        "</button>\n"
+        f'  <a class="btn btn-link btn-sm" href="{register_url}">{esc(_("Atur ulang"))}</a></div>\n</form>\n'
+        f'<div id="register-rows">{table}</div>\n'
+    )
+    return tuple(content.split("\x00")), tuple(table.split("\x00"))
+
+
+def _fill(frame: tuple[str, ...], values: dict[str, str]) -> SafeString:
+    """The frame with its slots (odd positions) filled from ``values`` (escaped by the caller)."""
+    return mark_safe("".join(values[part] if i % 2 else part for i, part in enumerate(frame)))
+
+
+@functools.lru_cache(maxsize=16)
+def _register_texts(language: str) -> dict[str, Any]:
+    """Translated, escaped labels of the register's variable parts."""
+    return {
+        "draft": _("SPT draf #%(id)s"),  # as Trip.__str__, escaped with the number
+        "empty": '    <tr><td colspan="7" class="text-body-secondary">'
+        f"{esc(_('Tidak ada SPT yang cocok dengan filter.'))}</td></tr>\n",
+        "first": esc(_("Halaman pertama")),
+        "next": esc(_("Berikutnya")),
+        "scoped": '<p class="small text-body-secondary">'
+        f"{esc(_('Menampilkan SPT unit yang Anda pimpin dan SPT Anda sendiri.'))}</p>",
+        "statuses": {
+            value: (STATUS_BADGES.get(value, "text-bg-success"), esc(label))
+            for value, label in Trip.Status.choices
+        },
+    }
+
+
+def _register_rows(items: list[RegisterRow], texts: dict) -> str:
+    """The ``<tr>`` rows (the table head names the cells), every value escaped."""
     detail_url = url_maker("travel:trip_detail")
-    statuses = {value: str(label) for value, label in Trip.Status.choices}  # gettext once per page
-
-    def number(t: RegisterRow) -> SafeString:
-        return format_html(
-            '<a href="{}">{}</a>\n        <div class="small text-body-secondary">{}</div>',
-            detail_url(t.pk),
-            t,
-            t.unit_abbreviation or t.unit_name,
-        )
-
-    def destinations(t: RegisterRow) -> SafeString:
-        shown = []
-        for place, region in t.destinations:
-            text = escape(place or region or "")
-            shown.append(f"{text} ({escape(region)})" if place and region else text)
-        return mark_safe("; ".join(shown))  # escaped above
-
-    def dates(t: RegisterRow) -> SafeString:
+    statuses, draft = texts["statuses"], texts["draft"]
+    tanggal = functools.cache(formats.tanggal)  # digits and month names: nothing to escape
+    label = functools.cache(html.escape)  # units, budget codes, places, regions repeat within a page
+    escape = html.escape
+    lengths: dict[int, str] = {}
+    rows = []
+    for t in items:
         days = (t.return_date - t.depart_date).days + 1
-        back = f"<br>{formats.tanggal(t.return_date)}" if t.return_date != t.depart_date else ""
-        length = ngettext("%(days)s hari", "%(days)s hari", days) % {"days": days}
-        return mark_safe(  # dates are digits and month names; the length is escaped
-            f'{formats.tanggal(t.depart_date)}{back}<div class="text-body-secondary">{escape(length)}</div>'
+        length = lengths.get(days)
+        if length is None:
+            length = lengths[days] = escape(ngettext("%(days)s hari", "%(days)s hari", days) % {"days": days})
+        badge, status = statuses.get(t.status) or ("text-bg-success", escape(t.status))
+        number = escape(t.spt_number or draft % {"id": t.pk})
+        back = f"<br>{tanggal(t.return_date)}" if t.return_date != t.depart_date else ""
+        places = "; ".join(
+            f"{label(place)} ({label(region)})" if place and region else label(place or region or "")
+            for place, region in t.destinations
         )
-
-    def status(t: RegisterRow) -> SafeString:
-        return format_html(
-            '<span class="badge {}" data-testid="trip-status">{}</span>',
-            STATUS_BADGES.get(t.status, "text-bg-success"),
-            statuses.get(t.status, t.status),
+        rows.append(
+            f"""    <tr>
+      <td class="text-nowrap"><a href="{detail_url(t.pk)}">{number}</a>
+        <div class="small text-body-secondary">{label(t.unit)}</div></td>
+      <td class="d-none d-lg-table-cell small text-nowrap">{tanggal(t.spt_date) or EM_DASH}</td>
+      <td class="small">{escape(", ".join(t.members))}</td>
+      <td class="d-none d-md-table-cell small">{places}</td>
+      <td class="small text-nowrap">{tanggal(t.depart_date)}{back}<div class="text-body-secondary">{length}</div></td>
+      <td class="d-none d-lg-table-cell small">{label(t.kode_rekening) if t.kode_rekening else EM_DASH}</td>
+      <td><span class="badge {badge}" data-testid="trip-status">{status}</span></td>
+    </tr>
+"""
         )
-
-    return [
-        Column(number, "text-nowrap"),
-        Column(lambda t: or_dash(formats.tanggal(t.spt_date)), "d-none d-lg-table-cell small text-nowrap"),
-        Column(lambda t: ", ".join(t.members), "small"),
-        Column(destinations, "d-none d-md-table-cell small"),
-        Column(dates, "small text-nowrap"),
-        Column(lambda t: or_dash(t.kode_rekening), "d-none d-lg-table-cell small"),
-        Column(status),
-    ]
+    return "".join(rows)
 
 
 def _register_filter(request: HttpRequest) -> TripFilter:
@@ -143,7 +221,8 @@ def _register_filter(request: HttpRequest) -> TripFilter:
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     """Buku register SPT: everything the user may see (all, or their units'), filtered, keyset pages."""
-    if not can_see_register(request.user):
+    sees_all = has_perm(request.user, "travel.view_trip") or has_perm(request.user, "travel.manage_trip")
+    if not sees_all and not can_see_register(request.user):
         raise PermissionDenied
     filterset = _register_filter(request)
     try:
@@ -151,21 +230,33 @@ def register(request: HttpRequest) -> HttpResponse:
     except ValueError:
         per_page = REGISTER_PAGE_SIZES[0]
     per_page = per_page if per_page in REGISTER_PAGE_SIZES else REGISTER_PAGE_SIZES[0]
-    page = register_page(filterset.qs, request.GET.get("cursor"), per_page=per_page)
+    qs = filterset.qs  # validates the form
+    page = register_page(qs, request.GET.get("cursor"), per_page=per_page, narrow=filterset.narrow)
     query = request.GET.copy()
     query.pop("cursor", None)
-    context = {
-        "filter": filterset,
-        "page": page,
-        "rows": render_rows(page.items, _register_columns()),
-        "query": query.urlencode(),
-        "page_sizes": REGISTER_PAGE_SIZES,
-        "scoped": not (
-            has_perm(request.user, "travel.view_trip") or has_perm(request.user, "travel.manage_trip")
-        ),
+    query = esc(query.urlencode())
+    language = get_language()
+    texts = _register_texts(language)
+    content, table = _register_frames(language, get_script_prefix(), get_urlconf())
+    values = {
+        "query": query,
+        "rows": _register_rows(page.items, texts) if page.items else texts["empty"],
+        "first": f'<li class="page-item"><a class="page-link" href="?{query}">{texts["first"]}</a></li>'
+        if page.cursor
+        else "",
+        "next": f'<li class="page-item"><a class="page-link" href="?{query}{"&amp;" if query else ""}cursor='
+        f'{esc(page.next_cursor)}" data-testid="next-page">{texts["next"]}</a></li>'
+        if page.has_next
+        else "",
     }
     if request.headers.get("HX-Request"):
-        return render(request, "travel/partials/register_rows.html", context)
+        return HttpResponse(_fill(table, values))
+    values["scoped"] = "" if sees_all else texts["scoped"]
+    values["fields"] = "".join(_FIELD.format(form_field(f)) for f in filterset.form.visible_fields())
+    values["sizes"] = "".join(
+        f'<option value="{n}"{" selected" if n == per_page else ""}>{n}</option>' for n in REGISTER_PAGE_SIZES
+    )
+    context = {"filter": filterset, "page": page, "content": _fill(content, values)}
     return render(request, "travel/register.html", context)
 
 
