@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from .models import (
     TripLog,
     normalise_plate,
 )
+from .queries import calendar_resources
 
 ONE_MICRO = dt.timedelta(microseconds=1)
 
@@ -160,6 +162,26 @@ def resource_get_for_user(user, pk, *, write: bool = False) -> Resource:
         can_change=lambda u, obj: has_perm(u, "bookings.change_resource"),
         write=write,
     )
+
+
+def resource_for_calendar(user, pk) -> Resource:
+    """:func:`resource_get_for_user` (read) with only what a calendar shows of the resource: id, kind,
+    name, plate, whether active and ``building_name``, from the cached resource list (no query)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    found = next((r for r in calendar_resources() if r[0] == pk), None)
+    if found is None:
+        raise Http404
+    _pk, name, kind, plate, is_active, building_name = found
+    if not is_active and not (has_perm(user, "bookings.change_resource") or _sees_all(user)):
+        raise Http404
+    resource = Resource(id=pk, kind=kind, name=name, plate=plate, is_active=is_active)
+    resource.building_name = building_name or ""
+    return resource
 
 
 def resource_by_ics_token(token: str) -> Resource | None:

@@ -4,7 +4,13 @@ resource and the front desk's daily schedule per building.
 The calendar is server-rendered; prev/next/today are plain links that htmx turns into in-place swaps of
 ``#bk-calendar`` (``hx-push-url`` keeps the address bar right, and without JavaScript the links still
 work). Small screens get a day list instead of the grid. A page costs the same few queries whatever the
-number of bookings: resources, bookings, blackouts, the work calendar and which bookings the user may open.
+number of bookings: resources, bookings, blackouts, the work calendar and which bookings the user may open
+(the month of all rooms/vehicles: per-day counts and each day's first entries, see ``bookings/queries.py``).
+
+The grid, the day list and the day view's rows are built here as strings (a month of a busy room is
+hundreds of entries, each shown twice; through the template language they were most of the page's time);
+the header, the filter form and the legend stay in the templates, with their URLs and option lists
+prepared here (no ``{% url %}`` or per-option nodes).
 """
 
 from __future__ import annotations
@@ -12,25 +18,28 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 from dataclasses import dataclass, field
+from html import escape
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.template.loader import get_template
+from django.urls import get_script_prefix, path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from situok import formats
+from situok.derived import cached
 from situok.permissions import public, require_login
 from situok.tables import esc, url_maker
 from situok.workcalendar import WEEKDAY_NAMES, working_days_in
 from staff.models import name_with_titles
 
-from . import selectors
+from . import queries, selectors
 from .forms import STATUS_BADGES, ScheduleForm
 from .ics import resource_ics
 from .models import Booking, Building, Resource
@@ -40,6 +49,13 @@ from .queries import building_day, day_bounds
 VIEWS = {"bulan": gettext_lazy("Bulan"), "minggu": gettext_lazy("Minggu"), "hari": gettext_lazy("Hari")}
 MIN_DATE, MAX_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 BLACKOUT_BADGE = "text-bg-dark"
+ONE_DAY = dt.timedelta(days=1)
+ONE_MICRO = dt.timedelta(microseconds=1)
+
+# The month view of *all* rooms or vehicles shows at most this many entries per day and "+N lainnya",
+# linking to that day's view (as Outlook and Google Calendar do): a busy month of every room is thousands
+# of bookings, which no one reads in a month grid and which made the page megabytes long.
+MONTH_CELL_ENTRIES = 4
 
 
 def _today() -> dt.date:
@@ -52,51 +68,6 @@ def _parse_date(value: str | None) -> dt.date | None:
     except ValueError:
         return None
     return day if MIN_DATE <= day <= MAX_DATE else None
-
-
-@dataclass
-class Entry:
-    """One booking (or blackout) as a calendar day shows it."""
-
-    label: str  # times on that day: "08.00–10.00", "s.d. 12.00", "sepanjang hari"
-    title: str
-    subtitle: str
-    css: str
-    status_label: str
-    url: str = ""
-    resource: str = ""
-    html: str = ""  # its markup (SafeString from _entry_html)
-
-
-@dataclass
-class Day:
-    date: dt.date | None
-    is_today: bool = False
-    is_working_day: bool = True
-    entries: list[Entry] = field(default_factory=list)
-    more: int = 0  # entries not shown in a busy multi-resource month cell (see MONTH_CELL_ENTRIES)
-
-    @property
-    def is_weekend(self) -> bool:
-        return self.date is not None and self.date.weekday() >= 5
-
-
-def _clip_label(start: dt.datetime, end: dt.datetime, day: dt.date) -> str:
-    day_start, day_end = day_bounds(day)
-    starts_today, ends_today = start >= day_start, end <= day_end
-    if starts_today and ends_today:
-        return f"{formats.jam(start)}–{formats.jam(end)}"
-    if starts_today:
-        return _("mulai %(time)s") % {"time": formats.jam(start)}
-    if ends_today:
-        return _("s.d. %(time)s") % {"time": formats.jam(end)}
-    return _("sepanjang hari")
-
-
-def _local_days(start: dt.datetime, end: dt.datetime, first: dt.date, last: dt.date) -> list[dt.date]:
-    a = max(formats.to_local(start).date(), first)
-    b = min(formats.to_local(end - dt.timedelta(microseconds=1)).date(), last)
-    return [a + dt.timedelta(days=i) for i in range((b - a).days + 1)]
 
 
 @dataclass
@@ -127,151 +98,374 @@ def _shift(view: str, day: dt.date, step: int) -> dt.date:
     return day + dt.timedelta(days=step * (7 if view == "minggu" else 1))
 
 
-# What a calendar entry reads of a booking, as plain values (no model instances: a month of one room
-# is a few hundred bookings).
-_ENTRY_FIELDS = (
-    "id", "start", "end", "status", "purpose", "outside_party", "resource_id",
-    "resource__name", "resource__kind", "resource__plate",
-    "requester__front_title", "requester__name", "requester__back_title", "unit__name",
-)  # fmt: skip
-
-
-def _entry_html(entry: Entry, *, show_resource: bool) -> SafeString:
-    """One entry's markup, built once per entry and day and shown both in the grid and in the phone list
-    (a template included per entry — twice — was most of a month view's time)."""
-    if entry.url:
-        title = f'<a href="{esc(entry.url)}">{esc(entry.title)}</a>'
-    else:
-        title = f"<span>{esc(entry.title)}</span>"
-    extra = f'<div class="text-body-secondary">{esc(entry.resource)}</div>' if show_resource else ""
-    if entry.subtitle:
-        extra += f'<div class="text-body-secondary">{esc(entry.subtitle)}</div>'
-    return mark_safe(  # every value is escaped
-        f'<div class="mt-1 lh-sm" data-testid="calendar-entry"><span class="badge {esc(entry.css)} text-wrap '
-        f'text-start">{esc(entry.label)}<span class="visually-hidden"> · {esc(entry.status_label)}</span></span>'
-        f"\n  {title}\n  {extra}</div>"
+def _working_days(days: list[dt.date]) -> frozenset[dt.date]:
+    """The working days among ``days`` (consecutive), kept under the ``workcalendar`` cache version
+    (work calendar entries change a few times a year)."""
+    return cached(
+        f"bookings.calendar.working|{days[0]}|{days[-1]}",
+        depends_on=("workcalendar",),
+        compute=lambda: frozenset(working_days_in(days)),
     )
 
 
-# The month view of *all* rooms or vehicles shows at most this many entries per day and "+N lainnya",
-# linking to that day's view (as Outlook and Google Calendar do): a busy month of every room is thousands
-# of bookings, which no one reads in a month grid and which made the page megabytes long.
-MONTH_CELL_ENTRIES = 4
+# --- Entries ------------------------------------------------------------------------------------------
+class Item:
+    """One booking or blackout on the calendar; times are naive WITA wall-clock times."""
+
+    __slots__ = ("badge", "end", "first", "html", "last", "order", "resource_id", "start", "tail")
+
+    def __init__(self, start, end, order: tuple, resource_id: int, badge: str, tail: str) -> None:
+        self.start, self.end, self.order, self.resource_id = start, end, order, resource_id
+        self.badge = badge  # the entry's markup up to its time label (the status colour)
+        self.tail = tail  # the entry's markup after its time label (status, title, link, who)
+        self.first, self.last = start.date(), (end - ONE_MICRO).date()  # the local days it covers
+        # the whole markup of an entry within one day (its label is the same wherever it shows)
+        self.html = (
+            f"{badge}{start.hour:02d}.{start.minute:02d}–{end.hour:02d}.{end.minute:02d}{tail}"
+            if self.first == self.last
+            else ""
+        )
 
 
+@dataclass
+class Day:
+    date: dt.date
+    is_today: bool = False
+    is_working_day: bool = True
+    items: list[Item] = field(default_factory=list)
+    total: int = 0  # entries that day (more than ``items`` in a capped month cell)
+    html: str = ""  # the entries' markup, shown in the grid cell and in the phone's list
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.items), 0)
+
+
+def _badge(css: str) -> str:
+    return (
+        f'<div class="mt-1 lh-sm" data-testid="calendar-entry"><span class="badge {esc(css)} text-wrap '
+        'text-start">'
+    )
+
+
+def _tail(status: str, title: str, url: str, resource: str, subtitle: str) -> str:
+    """The entry's markup after its time label. ``status`` and ``resource`` come escaped (once per
+    page), ``url`` is a path of digits; ``title`` and ``subtitle`` are escaped here."""
+    title = f'<a href="{url}">{escape(title)}</a>' if url else f"<span>{escape(title)}</span>"
+    extra = f'<div class="text-body-secondary">{resource}</div>' if resource else ""
+    if subtitle:
+        extra += f'<div class="text-body-secondary">{escape(subtitle)}</div>'
+    return f'<span class="visually-hidden"> · {status}</span></span> {title}{extra}</div>'
+
+
+class _Labels:
+    """The time label of an entry on one day: "08.00–10.00", "mulai 20.00", "s.d. 10.00", "sepanjang
+    hari" (translated once per page)."""
+
+    def __init__(self) -> None:
+        self.starts = _("mulai %(time)s")
+        self.ends = _("s.d. %(time)s")
+        self.all_day = esc(_("sepanjang hari"))
+
+    def __call__(self, start: dt.datetime, end: dt.datetime, day: dt.date, following: dt.datetime) -> str:
+        starts_today, ends_today = start.date() >= day, end <= following
+        if starts_today and ends_today:
+            return f"{start.hour:02d}.{start.minute:02d}–{end.hour:02d}.{end.minute:02d}"
+        if starts_today:
+            return esc(self.starts % {"time": f"{start.hour:02d}.{start.minute:02d}"})
+        if ends_today:
+            return esc(self.ends % {"time": f"{end.hour:02d}.{end.minute:02d}"})
+        return self.all_day
+
+
+def _resource_label(name: str, kind: str, plate: str) -> str:
+    return f"{name} ({plate})" if kind == Resource.Kind.VEHICLE and plate else name  # as Resource.__str__
+
+
+def _booking_items(user, rows: list[tuple], names: dict[int, str]) -> list[Item]:
+    """Items of booking rows (``queries._ENTRY_FIELDS``); the requester's name and the link only for the
+    bookings the user may open (one query, none for those who see all). ``names``: escaped resource
+    labels to show (empty for the calendar of one resource)."""
+    visible = selectors.booking_ids_visible_to(user, [r[0] for r in rows])
+    statuses = {value: esc(label) for value, label in Booking.Status.choices}  # gettext once per page
+    units = queries.calendar_unit_names() if rows else {}
+    badges: dict[str, str] = {}
+    detail_url = url_maker("bookings:booking_detail")
+    items = []
+    for (pk, start, end, status, purpose, outside_party, resource_id, front_title, name, back_title,
+         unit_id) in rows:  # fmt: skip
+        where = outside_party or units.get(unit_id, "")
+        badge = badges.get(status)
+        if badge is None:
+            badge = badges[status] = _badge(STATUS_BADGES.get(status, "text-bg-secondary"))
+        status_label = statuses.get(status) or escape(status)
+        if pk in visible:
+            title = f'<a href="{detail_url(pk)}">{escape(purpose)}</a>'
+            where = f"{name_with_titles(front_title, name, back_title)} · {where}"
+        else:
+            title = f"<span>{escape(purpose)}</span>"
+        extra = f'<div class="text-body-secondary">{names[resource_id]}</div>' if names else ""
+        if where:
+            extra += f'<div class="text-body-secondary">{escape(where)}</div>'
+        tail = f'<span class="visually-hidden"> · {status_label}</span></span> {title}{extra}</div>'
+        items.append(Item(start, end, (start, end, 0, pk), resource_id, badge, tail))
+    return items
+
+
+def _blackout_items(rows: list[tuple], names: dict[int, str]) -> list[Item]:
+    status = esc(_("Tidak tersedia"))
+    badge = _badge(BLACKOUT_BADGE)
+    return [
+        Item(start, end, (start, end, 1, pk), resource_id, badge,
+             _tail(status, reason, "", names.get(resource_id, ""), ""))
+        for pk, start, end, reason, resource_id in rows
+    ]  # fmt: skip
+
+
+def _place(items: list[Item], days: dict[dt.date, Day], first: dt.date, last: dt.date) -> int:
+    """Put each item on every day of ``[first, last]`` it covers; how many more places than items."""
+    extra = 0
+    for item in items:
+        a, b = max(item.first, first), min(item.last, last)
+        extra += (b - a).days
+        while a <= b:
+            days[a].items.append(item)
+            a += ONE_DAY
+    return extra
+
+
+def _entries_html(items: list[Item], day: dt.date, labels: _Labels) -> str:
+    following = dt.datetime.combine(day + ONE_DAY, dt.time.min)
+    return "".join(i.html or f"{i.badge}{labels(i.start, i.end, day, following)}{i.tail}" for i in items)
+
+
+# --- Markup -------------------------------------------------------------------------------------------
+class _Links:
+    """The calendar's own URLs, built from one reversed prefix."""
+
+    def __init__(self, kind: str, resource: Resource | None) -> None:
+        self.base = reverse("bookings:calendar")
+        self.day_prefix = f"{self.base}?jenis={kind}"
+        if resource is not None:
+            self.day_prefix += f"&amp;sumber={resource.pk}"
+        self.day_prefix += "&amp;tampilan=hari&amp;tanggal="
+        self.more_prefix = f"{self.base}?jenis={kind}&amp;tampilan=hari&amp;tanggal="
+
+    def resource_day(self, pk: int, day: dt.date) -> str:
+        return f"{self.base}?sumber={pk}&amp;tampilan=hari&amp;tanggal={day.isoformat()}"
+
+
+def _more_html(n: int, href: str, testid: bool) -> str:
+    text = esc(ngettext("+%(counter)s lainnya", "+%(counter)s lainnya", n) % {"counter": n})
+    attr = ' data-testid="calendar-more"' if testid else ""
+    return f'<a class="d-block small" href="{href}"{attr}>{text}</a>'
+
+
+def _grid_html(weeks: list[list[Day | None]], heading: str, links: _Links) -> str:
+    parts = [
+        '<div class="table-responsive d-none d-md-block">\n'
+        '<table class="table table-bordered table-sm mb-0 align-top" data-testid="calendar-grid">\n'
+        f'<caption class="visually-hidden">{esc(heading)}</caption>\n<thead><tr>'
+    ]
+    for i, name in enumerate(WEEKDAY_NAMES):
+        css = " bg-body-secondary" if i >= 5 else ""
+        parts.append(f'<th scope="col" class="text-center small{css}">{esc(name)}</th>')
+    parts.append("</tr></thead>\n<tbody>")
+    for week in weeks:
+        parts.append("<tr>\n")
+        for cell in week:
+            if cell is None:
+                parts.append('<td class="bg-body-tertiary" aria-hidden="true"></td>\n')
+                continue
+            iso = cell.date.isoformat()
+            css = "small p-1"
+            if cell.date.weekday() >= 5:
+                css += " bg-body-secondary"
+            elif not cell.is_working_day:
+                css += " bg-danger-subtle"
+            if cell.is_today:
+                css += " border border-primary border-2"
+            parts.append(
+                f'<td class="{css}" data-date="{iso}"><a class="fw-semibold text-decoration-none" '
+                f'href="{links.day_prefix}{iso}">{cell.date.day}</a>{cell.html}'
+            )
+            if cell.more:
+                parts.append(_more_html(cell.more, links.more_prefix + iso, True))
+            parts.append("</td>\n")
+        parts.append("</tr>")
+    parts.append("</tbody>\n</table>\n</div>\n")
+    return "".join(parts)
+
+
+def _list_html(days: list[Day], links: _Links) -> str:
+    parts = ['<ul class="list-group list-group-flush d-md-none" data-testid="calendar-list">\n']
+    for cell in days:
+        if not cell.items:
+            continue
+        css = " border-primary" if cell.is_today else ""
+        parts.append(
+            f'<li class="list-group-item{css}"><div class="fw-semibold">{formats.tanggal_hari(cell.date)}</div>'
+            f"{cell.html}"
+        )
+        if cell.more:
+            parts.append(_more_html(cell.more, links.more_prefix + cell.date.isoformat(), False))
+        parts.append("</li>\n")
+    if len(parts) == 1:
+        parts.append(
+            '<li class="list-group-item text-body-secondary">'
+            f"{esc(_('Tidak ada peminjaman pada periode ini.'))}</li>\n"
+        )
+    parts.append("</ul>\n")
+    return "".join(parts)
+
+
+def _day_rows_html(resources: list[tuple], items: list[Item], day: dt.date, links: _Links) -> str:
+    """The day view: one row per resource (``(id, label, building name)``) with all its entries."""
+    labels = _Labels()
+    by_resource: dict[int, list[Item]] = {}
+    for item in sorted(items, key=lambda i: i.order):
+        by_resource.setdefault(item.resource_id, []).append(item)
+    free = f'<div class="small text-success">{esc(_("Kosong sepanjang hari"))}</div>'
+    parts = ['<ul class="list-group list-group-flush" data-testid="calendar-day">\n']
+    for pk, label, building in resources:
+        place = f' <span class="small text-body-secondary">· {esc(building)}</span>' if building else ""
+        entries = by_resource.get(pk)
+        parts.append(
+            f'<li class="list-group-item"><div class="fw-semibold"><a href="{links.resource_day(pk, day)}">'
+            f"{esc(label)}</a>{place}</div>{_entries_html(entries, day, labels) if entries else free}</li>\n"
+        )
+    if not resources:
+        parts.append(
+            f'<li class="list-group-item text-body-secondary">{esc(_("Belum ada ruang/kendaraan."))}</li>\n'
+        )
+    parts.append("</ul>\n")
+    return "".join(parts)
+
+
+# --- The page -----------------------------------------------------------------------------------------
 def calendar_context(user, *, kind: str, resource: Resource | None, view: str, day: dt.date) -> dict:
     """Everything ``bookings/partials/calendar.html`` needs (a constant number of queries)."""
     window = _window(view, day)
     start, end = day_bounds(window.first)[0], day_bounds(window.last)[1]
-    target = resource if resource is not None else kind
-    bookings = list(selectors.bookings_in_range(target, start, end).values_list(*_ENTRY_FIELDS))
-    blackouts = list(selectors.blackouts_in_range(target, start, end))
-    visible = selectors.booking_ids_visible_to(user, [b[0] for b in bookings])
     today = _today()
-    working = set(working_days_in(window.days))
+    if resource is None:
+        all_resources = [r for r in queries.calendar_resources() if r[2] == kind]
+        ids = [r[0] for r in all_resources]
+        resource_labels = {
+            pk: _resource_label(name, r_kind, plate) for pk, name, r_kind, plate, _a, _b in all_resources
+        }
+        active = [r for r in all_resources if r[4]]
+    else:
+        all_resources, ids, resource_labels, active = [], [resource.pk], {}, []
+    names = {pk: escape(label) for pk, label in resource_labels.items()}  # shown with each entry
+    capped = view == "bulan" and resource is None
+    counts = queries.calendar_day_counts(ids, window.first, window.last) if capped else None
+    if counts is not None:  # PostgreSQL: each day's first entries, and the counts from the summary
+        rows, blackout_rows = queries.calendar_first_entries(
+            ids, window.first, window.last, MONTH_CELL_ENTRIES
+        )
+    else:
+        rows, blackout_rows = queries.calendar_entries(ids, start, end)
+    items = _booking_items(user, rows, names)
+    blackouts = _blackout_items(blackout_rows, names)
+    working = _working_days(window.days)
     days = {d: Day(d, is_today=d == today, is_working_day=d in working) for d in window.days}
-    per_resource: dict[int, dict[dt.date, list[Entry]]] = {}
-    detail_url = url_maker("bookings:booking_detail")
-    statuses = {value: str(label) for value, label in Booking.Status.choices}  # gettext once per page
-    show_resource = resource is None
-    for (pk, b_start, b_end, status, purpose, outside_party, resource_id, resource_name, resource_kind,
-         plate, front_title, name, back_title, unit_name) in bookings:  # fmt: skip
-        subtitle = outside_party or unit_name
-        if pk in visible:
-            subtitle = f"{name_with_titles(front_title, name, back_title)} · {subtitle}"
-        css = STATUS_BADGES.get(status, "text-bg-secondary")
-        status_label = statuses.get(status, status)
-        url = detail_url(pk) if pk in visible else ""
-        if resource_kind == Resource.Kind.VEHICLE and plate:  # as Resource.__str__
-            resource_name = f"{resource_name} ({plate})"
-        for d in _local_days(b_start, b_end, window.first, window.last):
-            entry = Entry(
-                label=_clip_label(b_start, b_end, d),
-                title=purpose,
-                subtitle=subtitle,
-                css=css,
-                status_label=status_label,
-                url=url,
-                resource=resource_name,
-            )
-            days[d].entries.append(entry)
-            if view == "hari":
-                per_resource.setdefault(resource_id, {}).setdefault(d, []).append(entry)
-    for x in blackouts:
-        for d in _local_days(x.start, x.end, window.first, window.last):
-            entry = Entry(
-                label=_clip_label(x.start, x.end, d),
-                title=x.reason,
-                subtitle="",
-                css=BLACKOUT_BADGE,
-                status_label=str(_("Tidak tersedia")),
-                resource=str(x.resource),
-            )
-            days[d].entries.append(entry)
-            if view == "hari":
-                per_resource.setdefault(x.resource_id, {}).setdefault(d, []).append(entry)
-    cap = MONTH_CELL_ENTRIES if view == "bulan" and resource is None else None
+    repeated = _place(items, days, window.first, window.last)
+    booking_count = len(rows)
+    if counts is not None:  # every multi-day booking is in ``rows``: count each once
+        booking_count = sum(counts.values()) - repeated
+    if blackouts:
+        _place(blackouts, days, window.first, window.last)
+    labels = _Labels()
     for d in days.values():
-        d.entries.sort(key=lambda e: e.label)
-        if cap is not None and len(d.entries) > cap:
-            d.more = len(d.entries) - cap
-            d.entries = d.entries[:cap]
-        for entry in d.entries:  # HTML only for what is shown
-            if not entry.html:
-                entry.html = _entry_html(entry, show_resource=show_resource)
-    for entries_by_day in per_resource.values():  # the day view's rows (not capped)
-        for entries in entries_by_day.values():
-            for entry in entries:
-                if not entry.html:
-                    entry.html = _entry_html(entry, show_resource=show_resource)
-    weeks: list[list[Day]] = []
-    if view == "bulan":
-        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(day.year, day.month):
-            weeks.append([days.get(d, Day(None)) if d.month == day.month else Day(None) for d in week])
-    elif view == "minggu":
-        weeks.append([days[d] for d in window.days])
-    resources = list(selectors.resource_list(kind)) if resource is None else [resource]
-    rows = (
-        [(r, per_resource.get(r.pk, {}).get(window.first, [])) for r in resources] if view == "hari" else []
-    )
+        if blackouts or counts is not None:
+            d.items.sort(key=lambda i: i.order)
+        d.total = len(d.items)
+        if counts is not None:
+            d.total = counts.get(d.date, 0) + sum(1 for i in d.items if i.order[2])
+        if capped:
+            del d.items[MONTH_CELL_ENTRIES:]
+        if view != "hari":
+            d.html = _entries_html(d.items, d.date, labels)
     if view == "bulan":
         heading = formats.BULAN[day.month - 1] + f" {day.year}"
     elif view == "minggu":
         heading = f"{formats.tanggal(window.first)} – {formats.tanggal(window.last)}"
     else:
         heading = formats.tanggal_hari(window.first)
+    links = _Links(kind, resource)
+    if view == "hari":
+        if resource is not None:
+            row_resources = [(resource.pk, str(resource), resource.building_name)]
+        else:
+            row_resources = [(r[0], resource_labels[r[0]], r[5] or "") for r in active]
+        body = _day_rows_html(row_resources, items + blackouts, window.first, links)
+    else:
+        if view == "bulan":
+            weeks = [
+                [days[d] if d.month == day.month else None for d in week]
+                for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(day.year, day.month)
+            ]
+        else:
+            weeks = [[days[d] for d in window.days]]
+        body = _grid_html(weeks, heading, links) + _list_html(list(days.values()), links)
+    options = "".join(f'<option value="{r[0]}">{names[r[0]]}</option>' for r in active)
 
     def url(**changes) -> str:
         params = {"jenis": kind, "tampilan": view, "tanggal": day.isoformat()}
         if resource is not None:
             params["sumber"] = resource.pk
         params.update(changes)
-        return f"{reverse('bookings:calendar')}?{urlencode(params)}"
+        return f"{links.base}?{urlencode(params)}"
 
+    kinds = "".join(
+        f'<option value="{value}"{" selected" if value == kind else ""}>{esc(label)}</option>'
+        for value, label in Resource.Kind.choices
+    )
     return {
         "kind": kind,
-        "kinds": Resource.Kind.choices,
+        "kind_options": mark_safe(kinds),  # labels escaped
         "resource": resource,
-        "resources_for_filter": selectors.resource_list(kind) if resource is None else None,
+        "resource_options": mark_safe(options),  # names escaped
         "view": view,
         "views": [(code, label, url(tampilan=code)) for code, label in VIEWS.items()],
         "day": day,
+        "day_iso": day.isoformat(),
         "heading": heading,
-        "weeks": weeks,
-        "day_list": [d for d in days.values() if d.entries],
-        "rows": rows,
-        "weekday_names": [str(n) for n in WEEKDAY_NAMES],
+        "body": mark_safe(body),  # built above; every value escaped
+        "calendar_url": links.base,
+        "resource_detail_url": reverse("bookings:resource_detail", args=[resource.pk]) if resource else "",
         "previous_url": url(tanggal=_shift(view, day, -1).isoformat()),
         "next_url": url(tanggal=_shift(view, day, 1).isoformat()),
-        "today_url": url(tanggal=_today().isoformat()),
-        "legend": [
-            (str(label), STATUS_BADGES[value])
-            for value, label in Booking.Status.choices
-            if value in Booking.VISIBLE
-        ]
-        + [(str(_("Tidak tersedia")), BLACKOUT_BADGE)],
-        "booking_count": len(bookings),
+        "today_url": url(tanggal=today.isoformat()),
+        "booking_count": booking_count,
     }
+
+
+_NAV: dict[tuple, str] = {}
+
+
+def _nav_html(request: HttpRequest) -> str:
+    """``bookings/partials/nav.html`` as the calendar shows it: the same for every request with the same
+    language and permission, so rendered once per process for each."""
+    can_view = request.user.has_perm("bookings.view_booking")
+    key = (get_language(), get_script_prefix(), can_view)
+    html = _NAV.get(key)
+    if html is None:
+        context = {"request": request, "perms": {"bookings": {"view_booking": can_view}}}
+        html = _NAV[key] = get_template("bookings/partials/nav.html").render(context)
+    return html
+
+
+def _page_context(request: HttpRequest, context: dict) -> None:
+    """What the full page adds around ``#bk-calendar``: sub-navigation, request link and legend."""
+    context["nav"] = mark_safe(_nav_html(request))  # a rendered template
+    context["request_url"] = f"{reverse('bookings:request_create')}?jenis={context['kind']}"
+    if context["resource"] is not None:
+        context["request_url"] += f"&sumber={context['resource'].pk}"
+    context["legend"] = [
+        (label, STATUS_BADGES[value]) for value, label in Booking.Status.choices if value in Booking.VISIBLE
+    ] + [(_("Tidak tersedia"), BLACKOUT_BADGE)]
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -287,14 +481,18 @@ def calendar(request: HttpRequest) -> HttpResponse:
     params = request.GET
     resource = None
     if params.get("sumber"):
-        resource = selectors.resource_get_for_user(request.user, params["sumber"])
+        resource = selectors.resource_for_calendar(request.user, params["sumber"])
     kind = resource.kind if resource is not None else params.get("jenis", Resource.Kind.ROOM)
     if kind not in Resource.Kind.values:
         kind = Resource.Kind.ROOM
     view = params.get("tampilan") if params.get("tampilan") in VIEWS else "bulan"
     day = _parse_date(params.get("tanggal")) or _today()
     context = calendar_context(request.user, kind=kind, resource=resource, view=view, day=day)
-    template = "bookings/partials/calendar.html" if _is_htmx(request) else "bookings/calendar.html"
+    if _is_htmx(request):
+        template = "bookings/partials/calendar.html"
+    else:
+        template = "bookings/calendar.html"
+        _page_context(request, context)
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
     return response

@@ -55,6 +55,8 @@ GROUPS = {
     "staff": ("staff_employee", "staff_orgunit", "staff_position"),
     "regions": ("situok_region",),
     "travel_budget": ("travel_budgetline",),
+    "workcalendar": ("situok_calendarday",),  # holidays, cuti bersama, special working days
+    "bookings_resources": ("bookings_resource", "bookings_building"),  # created by bookings/0003
 }
 # On auth_user only rows coming and going count (a login updates ``last_login`` on every sign-in);
 # the flags that matter (is_active, is_superuser) are read from the fresh user row on every request.
