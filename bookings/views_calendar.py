@@ -3,12 +3,13 @@ resource and the front desk's daily schedule per building.
 
 The calendar is server-rendered; prev/next/today are plain links that htmx turns into in-place swaps of
 ``#bk-calendar`` (``hx-push-url`` keeps the address bar right, and without JavaScript the links still
-work). Small screens get a day list instead of the grid. A page costs the same few queries whatever the
+work). The month and week are one list of days: a 7-column grid from md up, a list of the days with
+entries on phones (CSS only, each entry written once). A page costs the same few queries whatever the
 number of bookings: resources, bookings, blackouts, the work calendar and which bookings the user may open
 (the month of all rooms/vehicles: per-day counts and each day's first entries, see ``bookings/queries.py``).
 
 The grid, the day list and the day view's rows are built here as strings (a month of a busy room is
-hundreds of entries, each shown twice; through the template language they were most of the page's time);
+hundreds of entries; through the template language they were most of the page's time);
 the header, the filter form and the legend stay in the templates, with their URLs and option lists
 prepared here (no ``{% url %}`` or per-option nodes).
 """
@@ -134,7 +135,7 @@ class Day:
     is_working_day: bool = True
     items: list[Item] = field(default_factory=list)
     total: int = 0  # entries that day (more than ``items`` in a capped month cell)
-    html: str = ""  # the entries' markup, shown in the grid cell and in the phone's list
+    html: str = ""  # the entries' markup (the day's grid cell, a list item on phones)
 
     @property
     def more(self) -> int:
@@ -255,67 +256,57 @@ class _Links:
         return f"{self.base}?sumber={pk}&amp;tampilan=hari&amp;tanggal={day.isoformat()}"
 
 
-def _more_html(n: int, href: str, testid: bool) -> str:
+def _more_html(n: int, href: str) -> str:
     text = esc(ngettext("+%(counter)s lainnya", "+%(counter)s lainnya", n) % {"counter": n})
-    attr = ' data-testid="calendar-more"' if testid else ""
-    return f'<a class="d-block small" href="{href}"{attr}>{text}</a>'
+    return f'<a class="d-block small" href="{href}" data-testid="calendar-more">{text}</a>'
 
 
-def _grid_html(weeks: list[list[Day | None]], heading: str, links: _Links) -> str:
-    parts = [
-        '<div class="table-responsive d-none d-md-block">\n'
-        '<table class="table table-bordered table-sm mb-0 align-top" data-testid="calendar-grid">\n'
-        f'<caption class="visually-hidden">{esc(heading)}</caption>\n<thead><tr>'
-    ]
+def _month_html(days: list[Day], heading: str, links: _Links, offset: int) -> str:
+    """The month or week: each day written once, in a list that ``static/css/app.css`` (section
+    "Booking calendar") lays out as a 7-column grid from md up and as a list of the days with entries on
+    phones. ``offset``: the first day's weekday (its grid column). Every day has a heading with its full
+    date (visually hidden on the grid, where the day's number shows instead)."""
+    parts = ['<div class="bk-cal" data-testid="calendar-grid">\n<div class="bk-cal-head" aria-hidden="true">']
     for i, name in enumerate(WEEKDAY_NAMES):
-        css = " bg-body-secondary" if i >= 5 else ""
-        parts.append(f'<th scope="col" class="text-center small{css}">{esc(name)}</th>')
-    parts.append("</tr></thead>\n<tbody>")
-    for week in weeks:
-        parts.append("<tr>\n")
-        for cell in week:
-            if cell is None:
-                parts.append('<td class="bg-body-tertiary" aria-hidden="true"></td>\n')
-                continue
-            iso = cell.date.isoformat()
-            css = "small p-1"
-            if cell.date.weekday() >= 5:
-                css += " bg-body-secondary"
-            elif not cell.is_working_day:
-                css += " bg-danger-subtle"
-            if cell.is_today:
-                css += " border border-primary border-2"
-            parts.append(
-                f'<td class="{css}" data-date="{iso}"><a class="fw-semibold text-decoration-none" '
-                f'href="{links.day_prefix}{iso}">{cell.date.day}</a>{cell.html}'
-            )
-            if cell.more:
-                parts.append(_more_html(cell.more, links.more_prefix + iso, True))
-            parts.append("</td>\n")
-        parts.append("</tr>")
-    parts.append("</tbody>\n</table>\n</div>\n")
-    return "".join(parts)
-
-
-def _list_html(days: list[Day], links: _Links) -> str:
-    parts = ['<ul class="list-group list-group-flush d-md-none" data-testid="calendar-list">\n']
-    for cell in days:
-        if not cell.items:
-            continue
-        css = " border-primary" if cell.is_today else ""
         parts.append(
-            f'<li class="list-group-item{css}"><div class="fw-semibold">{formats.tanggal_hari(cell.date)}</div>'
+            f'<div class="bg-body-secondary">{esc(name)}</div>' if i >= 5 else f"<div>{esc(name)}</div>"
+        )
+    parts.append(
+        f'</div>\n<ol class="bk-cal-days" aria-label="{esc(heading)}" data-testid="calendar-list">\n'
+    )
+    any_entries = False
+    for n, cell in enumerate(days):
+        iso = cell.date.isoformat()
+        css = "bk-day"
+        if n == 0 and offset:
+            css += f" bk-col-{offset + 1}"
+        if cell.items:
+            any_entries = True
+        else:
+            css += " bk-empty"
+        if cell.date.weekday() >= 5:
+            css += " bg-body-secondary"
+        elif not cell.is_working_day:
+            css += " bg-danger-subtle"
+        current = ""
+        if cell.is_today:
+            css += " border border-primary border-2"
+            current = ' aria-current="date"'
+        parts.append(
+            f'<li class="{css}" data-date="{iso}"{current}><h3 class="bk-day-head"><a class="fw-semibold '
+            f'text-decoration-none" href="{links.day_prefix}{iso}"><span class="bk-num" aria-hidden="true">'
+            f'{cell.date.day}</span><span class="bk-date">{formats.tanggal_hari(cell.date)}</span></a></h3>'
             f"{cell.html}"
         )
         if cell.more:
-            parts.append(_more_html(cell.more, links.more_prefix + cell.date.isoformat(), False))
+            parts.append(_more_html(cell.more, links.more_prefix + iso))
         parts.append("</li>\n")
-    if len(parts) == 1:
+    if not any_entries:
         parts.append(
-            '<li class="list-group-item text-body-secondary">'
+            '<li class="bk-none d-md-none text-body-secondary">'
             f"{esc(_('Tidak ada peminjaman pada periode ini.'))}</li>\n"
         )
-    parts.append("</ul>\n")
+    parts.append("</ol>\n</div>\n")
     return "".join(parts)
 
 
@@ -401,14 +392,8 @@ def calendar_context(user, *, kind: str, resource: Resource | None, view: str, d
             row_resources = [(r[0], resource_labels[r[0]], r[5] or "") for r in active]
         body = _day_rows_html(row_resources, items + blackouts, window.first, links)
     else:
-        if view == "bulan":
-            weeks = [
-                [days[d] if d.month == day.month else None for d in week]
-                for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(day.year, day.month)
-            ]
-        else:
-            weeks = [[days[d] for d in window.days]]
-        body = _grid_html(weeks, heading, links) + _list_html(list(days.values()), links)
+        offset = window.first.weekday() if view == "bulan" else 0
+        body = _month_html(list(days.values()), heading, links, offset)
     options = "".join(f'<option value="{r[0]}">{names[r[0]]}</option>' for r in active)
 
     def url(**changes) -> str:

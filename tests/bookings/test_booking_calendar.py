@@ -3,12 +3,14 @@ strictly: CRLF lines, folding, balanced components, required properties) and the
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import datetime as dt
 import io
 import re
 import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +19,7 @@ from pypdf import PdfReader
 
 from bookings import services
 from bookings.models import Blackout, Booking, Building, Resource
+from situok import formats
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 
@@ -239,7 +242,7 @@ def test_month_of_all_rooms_caps_a_busy_day_and_links_to_its_day_view(client_as,
     client = client_as("peminjaman")
     month = client.get(calendar_url(jenis="room", tampilan="bulan", tanggal=day.isoformat()))
     html = month.content.decode()
-    cell = html.split(f'data-date="{day.isoformat()}"', 1)[1].split("</td>", 1)[0]
+    cell = html.split(f'data-date="{day.isoformat()}"', 1)[1].split("</li>", 1)[0]
     assert cell.count("Rapat Ruang") == MONTH_CELL_ENTRIES
     assert "+2 lainnya" in cell
     assert f"tampilan=hari&amp;tanggal={day.isoformat()}" in cell
@@ -251,4 +254,74 @@ def test_month_of_all_rooms_caps_a_busy_day_and_links_to_its_day_view(client_as,
     one = client.get(
         calendar_url(sumber=rooms[0].pk, tampilan="bulan", tanggal=day.isoformat())
     ).content.decode()
-    assert "lainnya" not in one.split(f'data-date="{day.isoformat()}"', 1)[1].split("</td>", 1)[0]
+    assert "lainnya" not in one.split(f'data-date="{day.isoformat()}"', 1)[1].split("</li>", 1)[0]
+
+
+# --- One markup for the grid and the phone list --------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["bulan", "minggu"])
+def test_month_and_week_write_each_entry_once_in_one_list_of_days(client_as, personas, room, day, view):
+    book(personas, room, at(day, "09:00"), at(day, "11:00"), purpose="Pelantikan pejabat")
+    html = (
+        client_as("peminjaman")
+        .get(calendar_url(sumber=room.pk, tampilan=view, tanggal=day.isoformat()))
+        .content.decode()
+    )
+    assert html.count("Pelantikan pejabat") == 1  # once: no separate phone list any more
+    assert html.count('data-testid="calendar-entry"') == 1
+    assert "<table" not in html and 'class="list-group list-group-flush d-md-none"' not in html
+    grid = html.split('data-testid="calendar-grid"', 1)[1].split("</ol>", 1)[0]
+    assert '<div class="bk-cal-head" aria-hidden="true"><div>Senin</div>' in grid
+    assert '<ol class="bk-cal-days" aria-label="' in grid and 'data-testid="calendar-list"' in grid
+    days = re.findall(r'<li class="([^"]*)" data-date="([\d-]+)"', grid)
+    if view == "minggu":
+        assert days[0][1] == (day - dt.timedelta(days=day.weekday())).isoformat()
+        assert len(days) == 7
+    else:
+        assert len(days) == pycalendar.monthrange(day.year, day.month)[1]
+        first = day.replace(day=1)
+        assert ("bk-col-" in days[0][0]) == (first.weekday() > 0)
+        assert f"bk-col-{first.weekday() + 1}" in days[0][0] or first.weekday() == 0
+    classes = {d: c for c, d in days}
+    assert "bk-empty" not in classes[day.isoformat()]  # shown on phones
+    assert all("bk-empty" in c for d, c in classes.items() if d != day.isoformat())  # hidden on phones
+    saturday = day + dt.timedelta(days=2)  # ``day`` is a Thursday
+    if saturday.isoformat() in classes:
+        assert "bg-body-secondary" in classes[saturday.isoformat()]
+    # every day has a heading with its full date (the grid shows only the number) and links to it
+    cell = html.split(f'data-date="{day.isoformat()}"', 1)[1].split("</li>", 1)[0]
+    assert f'<span class="bk-num" aria-hidden="true">{day.day}</span>' in cell
+    assert f'<span class="bk-date">{formats.tanggal_hari(day)}</span></a></h3>' in cell
+    assert f"tampilan=hari&amp;tanggal={day.isoformat()}" in cell
+    assert "Tidak ada peminjaman pada periode ini." not in html
+
+
+@pytest.mark.django_db
+def test_today_is_marked_and_an_empty_period_says_so_on_phones(client_as, room):
+    today = timezone.localdate()
+    html = (
+        client_as("peminjaman")
+        .get(calendar_url(sumber=room.pk, tampilan="bulan", tanggal=today.isoformat()))
+        .content.decode()
+    )
+    assert re.search(
+        rf'<li class="bk-day[^"]* border border-primary border-2" data-date="{today.isoformat()}" '
+        r'aria-current="date">',
+        html,
+    )
+    assert html.count('aria-current="date"') == 1
+    assert (
+        '<li class="bk-none d-md-none text-body-secondary">Tidak ada peminjaman pada periode ini.</li>'
+        in html
+    )
+
+
+def test_the_calendar_css_defines_the_grid_and_phone_list():
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    section = css.split("/* --- Booking calendar", 1)[1]
+    for rule in (".bk-cal-head", ".bk-cal-days", ".bk-day", ".bk-empty", ".bk-num", ".bk-date"):
+        assert rule in section
+    assert "grid-template-columns: repeat(7, minmax(0, 1fr))" in section
+    assert all(f".bk-col-{n} {{ grid-column-start: {n}; }}" in section for n in range(2, 8))

@@ -37,7 +37,7 @@ def calendar_url(**params) -> str:
 
 
 def cell(html: str, day: dt.date) -> str:
-    return html.split(f'data-date="{day.isoformat()}"', 1)[1].split("</td>", 1)[0]
+    return html.split(f'data-date="{day.isoformat()}"', 1)[1].split("</li>", 1)[0]
 
 
 @pytest.fixture
@@ -309,8 +309,8 @@ def test_an_inactive_room_calendar_is_hidden_except_from_those_who_manage(client
 # Queries of a calendar page, the request's own included: session, user, cache versions, then the
 # page's: the resource (from the cached list: none), the bookings with the blackouts (PostgreSQL: one
 # query; elsewhere two); the work calendar's working days come from the cache once warm (none); the
-# month of all rooms adds the per-day counts (PostgreSQL). Plus three for users who do not see every
-# booking (their employee record, the units they head, which of the bookings they may open).
+# month of all rooms adds the per-day counts (PostgreSQL). Plus three for users who do not see every booking (their employee record, the units
+# they head, which of the bookings they may open).
 def expected_queries(view: str, *, one_resource: bool, sees_all: bool) -> int:
     n = 3 + (1 if connection.vendor == "postgresql" else 2)
     if view == "bulan" and not one_resource and connection.vendor == "postgresql":
