@@ -72,8 +72,10 @@ class LeanFilterSet(django_filters.FilterSet):
             form_class = super().get_form_class()
             form_class.base_fields = SharedFields(form_class.base_fields)
             for field in form_class.base_fields.values():
-                if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-                    field.options_token = get_language  # declared choices: they change with the language only
+                if not isinstance(field, forms.ModelChoiceField):
+                    # Labels and declared choices change with the language only (situok_ui keeps their
+                    # markup per token); cached model choices have their own token.
+                    field.options_token = get_language
             self._lean_forms[cls] = form_class
         return form_class
 

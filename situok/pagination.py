@@ -1,16 +1,22 @@
-"""Keyset ("seek") pagination for big lists.
+"""Pagination of big lists.
 
-An exact ``COUNT(*)`` over a million rows costs more than the page itself, so big lists page by the
-last seen key instead of by page number: one query per page (``LIMIT n+1`` tells whether a next page
-exists), constant cost at any depth.
+- :func:`keyset_page` ("seek" pagination): an exact ``COUNT(*)`` over a million rows costs more than
+  the page itself, so big lists page by the last seen key instead of by page number: one query per page
+  (``LIMIT n+1`` tells whether a next page exists), constant cost at any depth.
+- :func:`id_page`: numbered pages ("page x of y", "N records") with the count cached per version of
+  the tables it reads, and the page's rows found by a narrow key query.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -59,31 +65,248 @@ class CachedCountPaginator(Paginator):
         return derived.cached_count(self.object_list, depends_on=self.depends_on)
 
 
+class _CountedPaginator(Paginator):
+    """A numbered paginator over a list whose size is already known (no ``COUNT`` of its own)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+# --- Rows as values ------------------------------------------------------------------------------------
+class Row(tuple):
+    """One row of :func:`id_page` values: a tuple whose fields are also attributes (``row.name``), the
+    primary key also as ``row.pk``. Cheaper to build than a model instance; read-only."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{f}={v!r}' for f, v in zip(self._fields, self, strict=True))})"
+
+
+# Columns whose database values are already the Python values (no ``from_db_value``, no backend
+# converter on SQLite or PostgreSQL), so that a page's rows can be read by one plain statement.
+_PLAIN_TYPES = frozenset(
+    {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+     "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "CharField",
+     "TextField", "SlugField", "EmailField", "URLField"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _RowsSpec:
+    row: type[Row]
+    sql: str  # "SELECT <columns> FROM <table> WHERE <pk> IN " — the placeholders follow
+    pk_index: int
+
+
+_SPECS: dict[tuple[str, str, tuple[str, ...]], _RowsSpec] = {}
+
+
+def _rows_spec(model, fields: tuple[str, ...], alias: str) -> _RowsSpec:
+    """What :func:`id_page` needs to read ``fields`` of ``model`` by primary key; built once per
+    process (per database alias, for its quoting)."""
+    key = (alias, model._meta.label, fields)
+    spec = _SPECS.get(key)
+    if spec is not None:
+        return spec
+    pk = model._meta.pk
+    if pk.attname not in fields:
+        raise ValueError(f"the fields of {model._meta.label} rows must include {pk.attname!r}")
+    quote = connections[alias].ops.quote_name
+    columns = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        if field.attname != name or not field.concrete:
+            raise ValueError(f"{name!r} is not a column attribute of {model._meta.label} (use 'unit_id')")
+        target = field.target_field if field.is_relation else field
+        if target.get_internal_type() not in _PLAIN_TYPES or hasattr(field, "from_db_value"):
+            raise ValueError(f"{name!r}: its database value needs a conversion; read it with the ORM")
+        columns.append(quote(field.column))
+    namespace = {name: property(itemgetter(i), doc=name) for i, name in enumerate(fields)}
+    namespace.update(__slots__=(), _fields=fields, pk=property(itemgetter(fields.index(pk.attname))))
+    row = type(f"{model.__name__}Row", (Row,), namespace)
+    sql = f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} WHERE {quote(pk.column)} IN "  # noqa: S608 (identifiers from model meta)
+    spec = _SPECS[key] = _RowsSpec(row, sql, fields.index(pk.attname))
+    return spec
+
+
+def _read_rows(spec: _RowsSpec, keys: list, alias: str) -> list[Row]:
+    """The rows of ``keys`` in the order of ``keys``."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(spec.sql + f"({', '.join(['%s'] * len(keys))})", keys)
+        found = {values[spec.pk_index]: values for values in cursor.fetchall()}
+    make = spec.row
+    return [make(found[key]) for key in keys if key in found]
+
+
+# --- Numbered pages ------------------------------------------------------------------------------------
+# Up to this many skipped rows (OFFSET), a page of values reads its rows directly; past it, a narrow key
+# query (index-only) finds the page's keys first and a second statement reads their rows.
+DIRECT_OFFSET = 250
+
+
+def _compiled(qs: QuerySet, alias: str) -> tuple[str, tuple] | None:
+    """SQL and parameters of ``qs`` (``None``: it matches nothing, e.g. ``.none()``)."""
+    try:
+        return qs.query.get_compiler(alias).as_sql()
+    except EmptyResultSet:
+        return None
+
+
+def _sliced(qs: QuerySet, compiled, low: int, high: int, alias: str) -> tuple[str, tuple] | None:
+    """SQL of ``qs[low:high]``: ``compiled`` (the SQL of ``qs``) with the limits appended when that is
+    what Django would write, else compiled anew."""
+    query = qs.query
+    if compiled is not None and not (query.combinator or query.select_for_update or query.is_sliced):
+        sql, params = compiled
+        return f"{sql} {connections[alias].ops.limit_offset_sql(low, high)}", params
+    return _compiled(qs[low:high], alias)
+
+
+def _seek_keys(qs: QuerySet, fields: tuple[str, ...]) -> list[str] | None:
+    """The ordering of ``qs`` as columns of ``fields`` when a row comparison can seek a page's first row
+    (every key a non-null column of the model itself, all in one direction); else ``None``."""
+    query = qs.query
+    if (
+        not query.order_by
+        or query.extra_order_by
+        or not query.standard_ordering
+        or query.distinct
+        or query.combinator
+        or query.select_for_update
+    ):
+        return None
+    columns, directions = [], set()
+    for item in query.order_by:
+        if not isinstance(item, str):
+            return None
+        name = item.removeprefix("-")
+        try:
+            field = qs.model._meta.pk if name == "pk" else qs.model._meta.get_field(name)
+        except FieldDoesNotExist:  # a lookup through a relation, a random order, an annotation
+            return None
+        if not field.concrete or field.null or field.is_relation or field.attname not in fields:
+            return None
+        columns.append(field.attname)
+        directions.add(item.startswith("-"))
+    return columns if len(directions) == 1 else None
+
+
+def _seek(reading, start, columns: list[str], descending: bool, size: int, alias: str) -> tuple[str, tuple]:
+    """A page of ``size`` rows of the list ``reading`` (SQL and parameters, ordered by ``columns``) from
+    the row whose keys ``start`` selects (the keys alone: a narrow scan skips to it) on — a range
+    condition the ordering's index serves."""
+    (sql, params), (start_sql, start_params) = reading, start
+    ops = connections[alias].ops
+    page = ops.quote_name("page")
+    keys = [f"{page}.{ops.quote_name(column)}" for column in columns]
+    direction = "DESC" if descending else "ASC"
+    # Quoted identifiers around SQL that Django compiled (values stay parameters).
+    statement = (
+        f"SELECT * FROM ({sql}) AS {page} WHERE ({', '.join(keys)}) {'<=' if descending else '>='} "  # noqa: S608
+        f"({start_sql}) ORDER BY {', '.join(f'{key} {direction}' for key in keys)} {ops.limit_offset_sql(0, size)}"
+    )
+    return statement, (*params, *start_params)
+
+
+def _fetch(alias: str, statement) -> list[tuple]:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*statement)
+        return cursor.fetchall()
+
+
 def id_page(
-    filtered: QuerySet, rows: QuerySet, *, per_page: int, number, depends_on: tuple[str, ...]
+    filtered: QuerySet,
+    rows: QuerySet | None = None,
+    *,
+    per_page: int,
+    number,
+    depends_on: tuple[str, ...],
+    fields: Sequence[str] | None = None,
+    covered: bool = False,
 ) -> Page:
     """One numbered page of ``filtered`` (which must be ordered, ending with a unique key).
 
-    The page's keys are found by a narrow, index-backed query over primary keys only, and the page's
-    full rows (``rows``: joins, ``only()``) loaded for those keys in the same query. Pages in the back
-    half of the list are sought from the end with the ordering reversed, so the skipped prefix
-    (``OFFSET``) is never longer than half the list: page 1,800 of 2,000 skips 5,000 rows, not 45,000.
+    The rows are either ``fields`` (attribute names of plain columns, e.g. ``("id", "name",
+    "unit_id")``) as :class:`Row` tuples — or, without ``fields``, the model instances of ``rows``
+    (joins, ``only()``).
+
+    Pages in the back half of the list are sought from the end with the ordering reversed, so the
+    skipped prefix (``OFFSET``) is never longer than half the list: page 1,800 of 2,000 skips 5,000
+    rows, not 45,000. Near either end (at most :data:`DIRECT_OFFSET` rows skipped) a page of ``fields``
+    is one query; deeper, a narrow, index-backed query over primary keys finds the page's keys and a
+    second one reads their rows. The count is cached per version of ``depends_on`` (situok/derived.py),
+    keyed by the SQL of the list, which is compiled once and is also the page query of the first pages.
+
+    ``covered``: an index holds the ordering and every column of ``fields`` and of the filters (an
+    index-only scan reads a page without the table): pages of ``fields`` are then one query at any
+    depth — deep ones find their first row by a narrow scan of the ordering's keys and are read from
+    there (when the ordering is columns of ``fields`` in one direction), else by ``OFFSET``.
     """
-    paginator = CachedCountPaginator(filtered.values_list("pk", flat=True), per_page, depends_on=depends_on)
-    page = paginator.get_page(number)
-    count = paginator.count
-    bottom = (page.number - 1) * per_page
+    alias = filtered.db
+    spec = _rows_spec(filtered.model, tuple(fields), alias) if fields is not None else None
+    keys = None if spec is not None else filtered.values_list("pk", flat=True)  # built when needed
+    listed = filtered.values_list(*fields) if spec is not None else keys
+    compiled = _compiled(listed, alias)
+    if compiled is None:
+        count = 0
+    else:
+        sql, params = compiled  # the count key as derived.cached_count writes it
+        key = f"count|{alias}|{filtered.model._meta.label}|{sql}|{params!r}"
+        count = derived.cached(key, depends_on=depends_on, compute=filtered.count)
+    paginator = _CountedPaginator(filtered, per_page, count=count)
+    try:
+        page_number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        page_number = 1
+    except EmptyPage:
+        page_number = paginator.num_pages
+    bottom = (page_number - 1) * per_page
     top = bottom + per_page
     if top + paginator.orphans >= count:  # as Paginator.page()
         top = count
-    keys = paginator.object_list
-    keys = keys.reverse()[count - top : count - bottom] if bottom > count // 2 else keys[bottom:top]
-    ordering = filtered.query.order_by
-    if count == 0:
-        page.object_list = []
-    elif ordering:
-        page.object_list = list(rows.filter(pk__in=keys).order_by(*ordering))
+    page = Page([], page_number, paginator)
+    if count == 0 or bottom >= top:
+        return page
+    backwards = bottom > count // 2
+    low, high = (count - top, count - bottom) if backwards else (bottom, top)
+    if spec is not None and (covered or low <= DIRECT_OFFSET):
+        seek = _seek_keys(filtered, spec.row._fields) if covered and low > DIRECT_OFFSET else None
+        if seek is not None:  # the page's first row from the nearer end, then the page read forward
+            start = (
+                filtered.reverse().values_list(*seek)[count - 1 - bottom : count - bottom]
+                if backwards
+                else filtered.values_list(*seek)[bottom : bottom + 1]
+            )
+            descending = filtered.query.order_by[0].startswith("-")
+            start_sql = _compiled(start, alias)
+            statement = (
+                _seek(compiled, start_sql, seek, descending, top - bottom, alias) if start_sql else None
+            )
+            backwards = False
+        elif backwards:
+            statement = _compiled(listed.reverse()[low:high], alias)
+        else:
+            statement = _sliced(listed, compiled, low, high, alias)
+        found = [spec.row(values) for values in _fetch(alias, statement)] if statement else []
+        page.object_list = found[::-1] if backwards else found
+        return page
+    if keys is None:
+        keys = filtered.values_list("pk", flat=True)
+    if backwards:
+        statement = _compiled(keys.reverse()[low:high], alias)
     else:
-        found = rows.filter(pk__in=list(keys)).order_by().in_bulk()
-        page.object_list = [found[key] for key in keys if key in found]
+        statement = _sliced(keys, compiled if spec is None else None, low, high, alias)
+    page_keys = [values[0] for values in _fetch(alias, statement)] if statement else []
+    if backwards:
+        page_keys.reverse()
+    if not page_keys:
+        return page
+    if spec is not None:
+        page.object_list = _read_rows(spec, page_keys, alias)
+    else:
+        found = rows.filter(pk__in=page_keys).order_by().in_bulk()
+        page.object_list = [found[key] for key in page_keys if key in found]
     return page

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
@@ -45,26 +45,42 @@ class Column:
 def render_rows(rows: Iterable[Any], columns: Sequence[Column], *, indent: str = "    ") -> SafeString:
     """``<tr>`` elements, one per row, cells in column order."""
     opens = [f'<td class="{escape(c.css)}">' if c.css else "<td>" for c in columns]
+    # One format string per table: "<tr>", then "<td …>{}</td>" per column, then "</tr>".
+    pieces = [
+        f"{indent}<tr>\n",
+        *(f"{indent}  {open_tag}\0</td>\n" for open_tag in opens),
+        f"{indent}</tr>\n",
+    ]
+    row_format = "".join(pieces).replace("{", "{{").replace("}", "}}").replace("\0", "{}").format
     cells = [c.cell for c in columns]
-    parts = []
-    for row in rows:
-        parts.append(f"{indent}<tr>\n")
-        for open_tag, cell in zip(opens, cells, strict=True):
-            parts.append(f"{indent}  {open_tag}{esc(cell(row))}</td>\n")
-        parts.append(f"{indent}</tr>\n")
-    return mark_safe("".join(parts))  # every cell went through esc()
+    return mark_safe("".join([row_format(*[esc(cell(row)) for cell in cells]) for row in rows]))  # all esc()
+
+
+_URL_SEGMENTS: dict[tuple, tuple[str, ...]] = {}
 
 
 def url_maker(viewname: str, *, args_count: int = 1) -> Callable[..., str]:
-    """``reverse(viewname, args=…)`` for integer arguments, reversed once when this is called instead
-    of once per row (the URL is reversed with sentinel numbers that are then substituted)."""
-    sentinels = [987654320 + i for i in range(args_count)]
-    segments = [reverse(viewname, args=sentinels)]
-    for sentinel in sentinels:
-        head, found, tail = segments.pop().partition(str(sentinel))
-        if not found or str(sentinel) in tail:
-            raise ValueError(f"cannot build URLs of {viewname!r} by substitution")
-        segments += [head, tail]
+    """``reverse(viewname, args=…)`` for integer arguments, reversed once per process (and script
+    prefix and URLconf) instead of once per row: the URL is reversed with sentinel numbers that are
+    then substituted."""
+    key = (viewname, args_count, get_script_prefix(), get_urlconf())
+    segments = _URL_SEGMENTS.get(key)
+    if segments is None:
+        sentinels = [987654320 + i for i in range(args_count)]
+        parts = [reverse(viewname, args=sentinels)]
+        for sentinel in sentinels:
+            head, found, tail = parts.pop().partition(str(sentinel))
+            if not found or str(sentinel) in tail:
+                raise ValueError(f"cannot build URLs of {viewname!r} by substitution")
+            parts += [head, tail]
+        segments = _URL_SEGMENTS[key] = tuple(parts)
+    if args_count == 1:
+        head, tail = segments
+
+        def make_one(arg: int) -> str:
+            return f"{head}{int(arg)}{tail}"
+
+        return make_one
 
     def make(*args: int) -> str:
         parts = [segments[0]]

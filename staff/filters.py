@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import django_filters
+from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
+from situok import derived
 from situok.filters import CachedModelChoiceFilter, LeanFilterSet
 
 from .models import GOLONGAN_PNS_CHOICES, Employee, OrgUnit, Position
@@ -19,6 +21,17 @@ SORTS = {
     "-golongan": ("-golongan", "name", "id"),
     "unit": ("unit__path", "name", "id"),
 }
+
+
+def _name_bounds(part: str) -> tuple[str, str] | None:
+    """The first and the last name, in name order, of all employees whose name contains ``part``
+    (``None``: nobody's) — read once per version of the staff tables (situok/derived.py)."""
+
+    def compute():
+        found = Employee.objects.filter(name__icontains=part).aggregate(low=Min("name"), high=Max("name"))
+        return None if found["low"] is None else (found["low"], found["high"])
+
+    return derived.cached("staff.name_bounds|" + part, depends_on=("staff",), compute=compute)
 
 
 class EmployeeFilter(LeanFilterSet):
@@ -58,11 +71,21 @@ class EmployeeFilter(LeanFilterSet):
         digits = re.sub(r"\s+", "", value)
         if digits.isdigit() and len(digits) >= 4:
             return queryset.filter(nip__startswith=digits)
-        # Name only (titles are not searched): a single-column condition an index can serve.
-        return queryset.filter(name__icontains=value)
+        # Name only (titles are not searched), through the trigram index (staff migration 0005) for a
+        # rare name. The matches of a common name part lie together in the name order ("Wayan": "I Wayan
+        # …", "Ni Wayan …") while PostgreSQL assumes them spread evenly: it walks the name index from
+        # "A" and passes half the list before the first one. Bounding the names by the first and the
+        # last match selects the same rows and lets the walk start at the first match (10 ms → 0.1 ms).
+        bounds = _name_bounds(value)
+        if bounds is None:
+            return queryset.none()
+        return queryset.filter(name__range=bounds, name__icontains=value)
 
     def in_unit(self, queryset, name, value):
-        return queryset.filter(unit__path__startswith=value.path)
+        # The unit and its sub-units by id, from the units the filter's choices hold for this version of
+        # the staff tables: no join (and no join to plan) in the list's queries.
+        units = self.form.fields["unit"].cached_objects()
+        return queryset.filter(unit_id__in=[unit.pk for unit in units if unit.path.startswith(value.path)])
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["nama"]))

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from situok import formats
+from situok import derived, formats
 from situok.approvals import approval_status
 from situok.pagination import id_page
 from situok.permissions import has_perm, require_login, require_perm
-from situok.tables import Column, or_dash, render_rows, url_maker
+from situok.tables import EM_DASH, url_maker
 from situok.uploads import serve_protected
 from situok.views_approvals import DECISIONS as APPROVAL_DECISIONS
 from situok.views_approvals import DecisionForm as ApprovalDecisionForm
@@ -25,7 +28,7 @@ from situok.views_approvals import DecisionForm as ApprovalDecisionForm
 from . import services
 from .filters import EmployeeFilter
 from .forms import HISTORY_FORMS, CorrectionForm, DocumentForm, EmployeeForm
-from .models import CorrectionRequest, Employee, OrgUnit, StaffDocument
+from .models import CorrectionRequest, Employee, OrgUnit, Position, StaffDocument, name_with_titles
 from .privacy import personal_fields, personal_view_log
 from .reminders import ReminderKind, reminder_query, staff_reminders
 from .rules import golongan_display
@@ -53,35 +56,76 @@ def _form_error(form, exc: services.StaffError | ValidationError) -> None:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+# The columns a list row reads (values, no model instances; all in employee_list_idx, staff migration
+# 0006) in the order _employee_rows unpacks them; unit and position names come from
+# :func:`_unit_and_position_names`.
 LIST_FIELDS = ("id", "name", "front_title", "back_title", "nip", "golongan", "pppk_golongan", "status",
-               "unit", "unit__name", "position", "position__name")  # fmt: skip
+               "unit_id", "position_id")  # fmt: skip
 
 
-def _employee_columns(show_record: bool) -> list[Column]:
-    """The cells of staff/partials/employee_rows.html (its head names them)."""
+def _unit_and_position_names() -> tuple[dict[int, str], dict[int, str]]:
+    """Names of every unit and position (small reference tables), HTML-escaped, read once per version
+    of the staff tables instead of joined into every page query."""
+
+    def compute():
+        units = OrgUnit.objects.values_list("id", "name")
+        positions = Position.objects.values_list("id", "name")
+        return {pk: escape(name) for pk, name in units}, {pk: escape(name) for pk, name in positions}
+
+    return derived.cached("staff.list.unit_position_html", depends_on=("staff",), compute=compute)
+
+
+_STATUS_LABELS: dict[str, dict[str, str]] = {}  # language → status → label (HTML)
+
+
+def _status_labels() -> dict[str, str]:
+    """The status labels in the active language, HTML-escaped (translated once per language)."""
+    language = get_language()
+    labels = _STATUS_LABELS.get(language)
+    if labels is None:
+        labels = {value: escape(str(label)) for value, label in Employee.Status.choices}
+        _STATUS_LABELS[language] = labels
+    return labels
+
+
+def _nip_html(nip: str) -> str:
+    """``formats.nip_display`` escaped; a plain 18-digit NIP (nearly all) grouped here directly."""
+    if len(nip) == 18 and nip.isascii() and nip.isdigit():
+        return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    return escape(formats.nip_display(nip))
+
+
+def _employee_rows(rows, show_record: bool) -> SafeString:
+    """The ``<tr>`` elements of staff/partials/employee_rows.html (its head names the cells) for rows of
+    :data:`LIST_FIELDS` (``situok.pagination.Row``); one string per row, every value escaped. NIP,
+    golongan and status only with ``show_record``."""
     detail_url = url_maker("staff:employee_detail")
-    statuses = {value: str(label) for value, label in Employee.Status.choices}  # gettext once per page
-
-    def name(e: Employee) -> SafeString:
-        position = e.position.name if e.position_id else ""
-        return mark_safe(
-            f'<a href="{detail_url(e.pk)}">{escape(e.name_with_titles)}</a>\n'
-            f'        <div class="small text-body-secondary d-sm-none">{escape(position)}</div>'
+    statuses = _status_labels()
+    units, positions = _unit_and_position_names()
+    parts = []
+    for pk, name, front_title, back_title, nip, golongan, pppk_golongan, status, unit_id, position_id in rows:
+        position = positions.get(position_id, "") if position_id else ""
+        head = (
+            f'    <tr>\n      <td><a href="{detail_url(pk)}">'
+            f"{escape(name_with_titles(front_title, name, back_title))}</a>\n"
+            f'        <div class="small text-body-secondary d-sm-none">{position}</div></td>\n'
         )
-
-    columns = [Column(name)]
-    if show_record:
-        columns += [
-            Column(lambda e: or_dash(formats.nip_display(e.nip) if e.nip else ""), "text-nowrap small"),
-            Column(lambda e: or_dash(e.golongan or e.pppk_golongan), "d-none d-md-table-cell"),
-        ]
-    columns += [
-        Column(lambda e: or_dash(e.position.name if e.position_id else ""), "d-none d-sm-table-cell"),
-        Column(lambda e: e.unit.name, "d-none d-lg-table-cell"),
-    ]
-    if show_record:
-        columns.append(Column(lambda e: statuses.get(e.status, e.status), "d-none d-md-table-cell"))
-    return columns
+        tail = (
+            f'      <td class="d-none d-sm-table-cell">{position or EM_DASH}</td>\n'
+            f'      <td class="d-none d-lg-table-cell">{units.get(unit_id, "")}</td>\n'
+        )
+        if show_record:
+            parts.append(
+                f"{head}"
+                f'      <td class="text-nowrap small">{_nip_html(nip) if nip else EM_DASH}</td>\n'
+                f'      <td class="d-none d-md-table-cell">{escape(golongan or pppk_golongan or EM_DASH)}</td>\n'
+                f"{tail}"
+                f'      <td class="d-none d-md-table-cell">{statuses.get(status) or escape(status)}</td>\n'
+                "    </tr>\n"
+            )
+        else:
+            parts.append(f"{head}{tail}    </tr>\n")
+    return SafeString("".join(parts))
 
 
 @require_login
@@ -96,10 +140,12 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
     page = id_page(
         filterset.qs,
-        base.only(*LIST_FIELDS),
         per_page=per_page,
         number=request.GET.get("page"),
         depends_on=("staff",),  # employees, their units and positions
+        fields=LIST_FIELDS,
+        # PostgreSQL reads every page from employee_list_idx (staff migration 0006).
+        covered=connections[base.db].vendor == "postgresql",
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -107,10 +153,11 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "rows": render_rows(page.object_list, _employee_columns(show_record)),
+        "rows": _employee_rows(page.object_list, show_record),
         "query": query.urlencode(),
         "show_record": show_record,
         "can_export": show_record,
+        "can_export_personal": show_record and has_perm(request.user, "staff.view_personal_data"),
         "can_add": has_perm(request.user, "staff.add_employee"),
         "page_sizes": PAGE_SIZES,
     }

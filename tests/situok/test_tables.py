@@ -10,10 +10,11 @@ from django.template import engines
 from django.utils import timezone, translation
 
 from situok.audit import AuditEvent
+from situok.pagination import _rows_spec
 from situok.tables import lookup, render_rows, text
 from situok.views import AUDIT_COLUMNS
 from staff.models import Employee
-from staff.views import LIST_FIELDS, _employee_columns
+from staff.views import LIST_FIELDS, _employee_rows
 
 # The loops as they were written in the template language.
 OLD_STAFF_ROWS = """{% load situok_format %}{% for e in rows %}
@@ -50,15 +51,23 @@ def tags(html: str) -> list[str]:
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("show_record", [True, False])
 def test_staff_rows_match_the_old_template(personas, language, show_record):
-    rows = list(Employee.objects.select_related("unit", "position").only(*LIST_FIELDS).order_by("name"))
-    rows[0].front_title, rows[0].name, rows[0].back_title = "Dr.", "A & <B>", "S.H."
-    rows[1].position = None
-    rows[1].nip, rows[1].golongan, rows[1].pppk_golongan = "", "", "IX"
+    employees = list(Employee.objects.select_related("unit", "position").order_by("name"))
+    employees[0].front_title, employees[0].name, employees[0].back_title = "Dr.", "A & <B>", "S.H."
+    employees[1].position = None
+    employees[1].nip, employees[1].golongan, employees[1].pppk_golongan = "", "", "IX"
+    employees[2].status = "pensiun"
+    make_row = _rows_spec(Employee, LIST_FIELDS, "default").row
+    rows = [make_row(getattr(e, name) for name in LIST_FIELDS) for e in employees]
     with translation.override(language):
-        old = engines["django"].from_string(OLD_STAFF_ROWS).render({"rows": rows, "show_record": show_record})
-        new = str(render_rows(rows, _employee_columns(show_record)))
+        old = (
+            engines["django"]
+            .from_string(OLD_STAFF_ROWS)
+            .render({"rows": employees, "show_record": show_record})
+        )
+        new = str(_employee_rows(rows, show_record))
     assert cells(new) == cells(old) and tags(new) == tags(old)
     assert "A &amp; &lt;B&gt;" in new
+    assert (personas["pegawai"].employee.nip[:8] in new) == show_record
 
 
 @pytest.mark.django_db

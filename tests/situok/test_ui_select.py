@@ -167,3 +167,49 @@ def test_list_filter_forms_render_exactly_as_before(personas):
         form.is_valid()
         for bound in form:
             assert include.render({"field": bound}) == reference.render({"field": bound}), bound.name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_list_filter_forms_render_exactly_as_before_again_and_again(personas, language):
+    """The constant parts of shared filter fields are kept between requests (situok_ui._shell): every
+    later rendering, with other values and in the other language, is still the template's."""
+    from django.template import engines
+    from django.utils import translation
+
+    from situok.audit import AuditEvent
+    from situok.filters import AuditEventFilter
+    from travel.filters import TripFilter
+    from travel.models import Trip
+
+    reference = engines["django"].from_string(FIELD_TEMPLATE)
+    include = engines["django"].from_string('{% include "includes/field.html" %}')
+    units = list(OrgUnit.objects.order_by("path"))
+    datas = [
+        {},
+        {"q": "Ayu <b>", "unit": str(units[-1].pk), "sort": "-nama", "status": "aktif"},
+        {"q": 'x"y', "unit": str(units[0].pk), "golongan": "III/a", "employee_type": "PPPK"},
+        {"unit": "999999"},
+        {"q": "", "sort": "unit", "position_kind": "struktural"},
+    ]
+    with translation.override(language):
+        for _ in range(2):
+            for data in datas:
+                forms_to_check = [
+                    EmployeeFilter(data).form,
+                    AuditEventFilter(
+                        {"user": data.get("q", ""), "date_from": "2026-01-02"},
+                        queryset=AuditEvent.objects.all(),
+                    ).form,
+                    TripFilter(
+                        {"q": data.get("q", ""), "status": data.get("status", "")},
+                        queryset=Trip.objects.all(),
+                    ).form,
+                ]
+                for form in forms_to_check:
+                    form.is_valid()
+                    for bound in form:
+                        expected = reference.render({"field": bound})
+                        assert include.render({"field": bound}) == expected, (bound.name, data)
+    kept = {name for name, field in EmployeeFilter().form.fields.items() if "_situok_shell" in field.__dict__}
+    assert kept == {"q", "unit", "employee_type", "golongan", "status", "position_kind", "sort"}
