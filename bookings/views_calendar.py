@@ -316,7 +316,8 @@ def _day_rows_html(resources: list[tuple], items: list[Item], day: dt.date, link
     by_resource: dict[int, list[Item]] = {}
     for item in sorted(items, key=lambda i: i.order):
         by_resource.setdefault(item.resource_id, []).append(item)
-    free = f'<div class="small text-success">{esc(_("Kosong sepanjang hari"))}</div>'
+    free_label = _("Kosong sepanjang hari")  # outside the f-string: xgettext does not look inside
+    free = f'<div class="small text-success">{esc(free_label)}</div>'
     parts = ['<ul class="list-group list-group-flush" data-testid="calendar-day">\n']
     for pk, label, building in resources:
         place = f' <span class="small text-body-secondary">· {esc(building)}</span>' if building else ""

@@ -93,9 +93,16 @@ def _navigation(
     user's display name (``None``: anonymous, no menus). ``language``/``prefix`` are cache keys."""
     del language, prefix
     items = [m for m in MENU if m.key in keys]
+    # gettext outside the f-strings below: xgettext does not look inside f-string expressions
+    main_navigation, open_menu, notifications_label, sign_out = (
+        escape(_("Navigasi utama")),
+        escape(_("Buka menu")),
+        escape(_("Notifikasi")),
+        escape(_("Keluar")),
+    )
     home = conditional_escape(fixed_url("home"))
     top = (
-        f'<nav class="navbar navbar-expand-lg navbar-dark bg-primary-subtle border-bottom sticky-top app-navbar" aria-label="{escape(_("Navigasi utama"))}">\n'
+        f'<nav class="navbar navbar-expand-lg navbar-dark bg-primary-subtle border-bottom sticky-top app-navbar" aria-label="{main_navigation}">\n'
         f'  <div class="container-fluid">\n'
         f'    <a class="navbar-brand fw-semibold" href="{home}"><i class="bi bi-building" aria-hidden="true"></i> SITU OK</a>\n    '
     )
@@ -113,13 +120,13 @@ def _navigation(
         for url, label in links
     )
     return top + (
-        f'\n    <button class="navbar-toggler" type="button" data-bs-toggle="collapse" data-bs-target="#mainnav" aria-controls="mainnav" aria-expanded="false" aria-label="{escape(_("Buka menu"))}">\n'
+        f'\n    <button class="navbar-toggler" type="button" data-bs-toggle="collapse" data-bs-target="#mainnav" aria-controls="mainnav" aria-expanded="false" aria-label="{open_menu}">\n'
         f'      <span class="navbar-toggler-icon"></span>\n    </button>\n'
         f'    <div class="collapse navbar-collapse" id="mainnav">\n      <ul class="navbar-nav me-auto">\n        '
         f"{_menu_markup(items, active)}\n      </ul>\n"
         f'      <ul class="navbar-nav">\n'
         f'        <li class="nav-item dropdown" id="notification-bell" hx-get="{conditional_escape(fixed_url("notification_bell"))}" hx-trigger="load, every 60s" hx-swap="innerHTML">\n'
-        f'          <a class="nav-link" href="{notifications}" data-testid="notification-bell"><i class="bi bi-bell" aria-hidden="true"></i><span class="visually-hidden">{escape(_("Notifikasi"))}</span></a>\n'
+        f'          <a class="nav-link" href="{notifications}" data-testid="notification-bell"><i class="bi bi-bell" aria-hidden="true"></i><span class="visually-hidden">{notifications_label}</span></a>\n'
         f"        </li>\n"
         f'        <li class="nav-item dropdown">\n'
         f'          <a class="nav-link dropdown-toggle" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false" data-testid="user-menu">\n'
@@ -129,7 +136,7 @@ def _navigation(
         f'            <li><hr class="dropdown-divider"></li>\n'
         f"            <li>\n"
         f'              <form method="post" action="{conditional_escape(fixed_url("logout"))}"><input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF}">\n'
-        f'                <button type="submit" class="dropdown-item" data-testid="logout">{escape(_("Keluar"))}</button>\n'
+        f'                <button type="submit" class="dropdown-item" data-testid="logout">{sign_out}</button>\n'
         f"              </form>\n"
         f"            </li>\n"
         f"          </ul>\n"
@@ -164,10 +171,11 @@ def shell_body_open(context) -> str:
     else:
         nav = _navigation(language, prefix, (), None, None)
     token = _csrf(request)
+    skip = escape(_("Lompat ke isi"))
     return mark_safe(
         f"{_head_close(language, prefix)}"
         f'<body class="bg-body-tertiary" hx-headers=\'{{"X-CSRFToken": "{token}"}}\'>\n'
-        f'<a class="visually-hidden-focusable" href="#main">{escape(_("Lompat ke isi"))}</a>\n'
+        f'<a class="visually-hidden-focusable" href="#main">{skip}</a>\n'
         f"{nav.replace(_CSRF, token)}"
         f'<main id="main" class="container-lg py-3">\n  '
     )
@@ -177,6 +185,7 @@ def shell_body_open(context) -> str:
 def _footer(language: str, prefix: str) -> str:
     del prefix
     institution = settings.SITUOK_INSTITUTION
+    language_label, switch = escape(_("Bahasa")), escape(_("Ganti"))  # outside the f-strings (xgettext)
     names = " · ".join(
         escape(str(institution.get(key, "")).title()) for key in ("unit", "office", "government")
     )
@@ -190,11 +199,11 @@ def _footer(language: str, prefix: str) -> str:
         f"  <span>{names}</span>\n"
         f'  <form method="post" action="{conditional_escape(fixed_url("set_language"))}" class="d-flex gap-1 align-items-center"><input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF}">\n'
         f'    <input type="hidden" name="next" value="{_NEXT}">\n'
-        f'    <label class="visually-hidden" for="language">{escape(_("Bahasa"))}</label>\n'
+        f'    <label class="visually-hidden" for="language">{language_label}</label>\n'
         '    <select name="language" id="language" class="form-select form-select-sm" data-autosubmit data-testid="language">\n'
         f"      {options}\n"
         "    </select>\n"
-        f'    <noscript><button type="submit" class="btn btn-sm btn-outline-secondary">{escape(_("Ganti"))}</button></noscript>\n'
+        f'    <noscript><button type="submit" class="btn btn-sm btn-outline-secondary">{switch}</button></noscript>\n'
         "  </form>\n</footer>\n</body>\n</html>\n"
     )
 
