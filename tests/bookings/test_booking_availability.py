@@ -5,21 +5,14 @@ bookable hours, vehicle status and working days — in a constant number of quer
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 from django.utils import timezone
+from slots import at
 
 from bookings import selectors, services
 from bookings.models import Blackout, Building, Facility, Resource
 from situok.calendar_models import CalendarDay
-
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(h, m), tzinfo=WITA)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import calendar as pycalendar
 import datetime as dt
 import io
 import re
-import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -16,17 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from slots import at
 
 from bookings import services
 from bookings.models import Blackout, Booking, Building, Resource
 from situok import formats
-
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(h, m), tzinfo=WITA)
 
 
 @pytest.fixture

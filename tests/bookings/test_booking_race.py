@@ -20,7 +20,6 @@ import datetime as dt
 import importlib
 import random
 import threading
-import zoneinfo
 
 import pytest
 from django.db import connection
@@ -31,11 +30,11 @@ from bookings import services
 from bookings.approval import ensure_booking_policies
 from bookings.models import Booking, Driver, Resource
 from bookings.services import BookingError
+from situok.formats import WITA
 
 # Dozens of threads, each with its own connection: `make test` runs these alone (see the marker).
 pytestmark = pytest.mark.threads
 
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 BARRIER_TIMEOUT = 120
 constraints_sql = importlib.import_module("bookings.migrations.0002_no_double_booking")
 

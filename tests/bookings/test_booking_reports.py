@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zoneinfo
 from decimal import Decimal
 
 import openpyxl
@@ -13,16 +12,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from slots import at
 
 from bookings import services
 from bookings.models import Booking, Resource
-
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(h, m), tzinfo=WITA)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ is checked to be what it always wrote (events, audit, approval, assignments, not
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from slots import at
 
 from bookings import services
 from bookings.approval import OPERATOR_ROLE
@@ -23,8 +23,6 @@ from situok.approval_models import ApprovalAction, ApprovalAssignment, ApprovalR
 from situok.audit import AuditEvent
 from situok.notification_models import Notification, NotificationPreference
 
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
-
 # A created request: resource rules (blackouts), the conflict check, the resource lock, the booking, its
 # event and the approval submit (policy with steps, approvers, request, action, delegations,
 # assignments, notifications) and one INSERT of both audit events; plus the service's own
@@ -32,11 +30,6 @@ WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 CREATED_REQUEST_QUERIES = 15
 # A refused one: the rules and the conflict check, inside the service's transaction.
 REFUSED_REQUEST_QUERIES = 5
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(h, m), tzinfo=WITA)
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ blackouts, drivers), rules, bumping, recurring series, the vehicle trip log and 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from slots import at
 
 from bookings import selectors, services
 from bookings.models import (
@@ -31,13 +31,6 @@ from situok.audit import AuditEvent
 from situok.calendar_models import CalendarDay
 from situok.notification_models import Notification
 from staff.models import Employee
-
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(h, m), tzinfo=WITA)
 
 
 @pytest.fixture

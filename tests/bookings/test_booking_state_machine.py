@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -30,8 +29,8 @@ from hypothesis.stateful import (
 from bookings import services
 from bookings.models import Booking, Resource
 from bookings.services import BookingError
+from situok.formats import WITA
 
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 QUARTERS = st.integers(min_value=0, max_value=6)  # 08.00 + n × 15 min
 LENGTHS = st.integers(min_value=1, max_value=4)  # 15 min … 1 h
 _rooms = itertools.count(1)

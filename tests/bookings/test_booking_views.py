@@ -6,25 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zoneinfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from slots import at
 
 from bookings import services
 from bookings.models import Booking, BookingSeries, Building, Driver, Facility, Resource, TripLog
 from situok.approval_models import ApprovalRequest
 from situok.approvals import approval_approve
-
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(h, m), tzinfo=WITA)
 
 
 @pytest.fixture

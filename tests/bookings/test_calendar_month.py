@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import zoneinfo
 from collections import Counter
 
 import pytest
@@ -16,20 +15,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from slots import at
 
 from bookings import queries, services
 from bookings.models import Blackout, Booking, Building, Resource
 from bookings.views_calendar import MONTH_CELL_ENTRIES
+from situok.formats import WITA
 
-WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 POSTGRES = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the per-day summary exists on PostgreSQL only"
 )
-
-
-def at(day: dt.date, hhmm: str) -> dt.datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
-    return dt.datetime.combine(day, dt.time(h, m), tzinfo=WITA)
 
 
 def calendar_url(**params) -> str:
