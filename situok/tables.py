@@ -36,6 +36,26 @@ def esc(value: Any) -> str:
     return html.escape(value if isinstance(value, str) else str(value))
 
 
+# --- Markup built once, filled per request --------------------------------------------------------------
+# A page's fixed markup (labels, URLs) is built once per language and URL prefix with ``slot(name)``
+# markers where per-request values go, split by ``frame``; ``fill`` joins it with the values.
+
+
+def slot(name: str) -> str:
+    """A placeholder for ``name`` in markup that :func:`frame` splits (NUL never occurs in HTML)."""
+    return f"\x00{name}\x00"
+
+
+def frame(markup: str) -> tuple[str, ...]:
+    """``markup`` split around its slots: fixed text at even positions, slot names at odd ones."""
+    return tuple(markup.split("\x00"))
+
+
+def fill(parts: tuple[str, ...], values: dict[str, str]) -> SafeString:
+    """The frame with its slots filled from ``values`` (already escaped by the caller)."""
+    return mark_safe("".join(values[part] if i % 2 else part for i, part in enumerate(parts)))
+
+
 @dataclass(frozen=True)
 class Column:
     cell: Callable[[Any], Any]

@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, get_urlconf, path, reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +24,7 @@ from situok.actions import flash_outcome
 from situok.approvals import approval_status
 from situok.permissions import has_perm, require_login
 from situok.regions import Region
-from situok.tables import EM_DASH, esc, url_maker
+from situok.tables import EM_DASH, esc, fill, frame, slot, url_maker
 from situok.templatetags.situok_ui import form_field
 from situok.uploads import serve_protected
 from staff.models import Employee
@@ -100,14 +99,10 @@ STATUS_BADGES = {  # travel/partials/status_badge.html
 _FIELD = '\n    <div class="col-12 col-sm-6 col-md-4 col-lg-3">{}</div>\n    '
 
 
-def _slot(name: str) -> str:
-    return f"\x00{name}\x00"
-
-
 @functools.lru_cache(maxsize=16)
 def _register_frames(language: str, prefix: str, urlconf: str | None) -> tuple[tuple[str, ...], ...]:
     """(page content, the ``#register-rows`` part): fixed markup split around its slots (NUL-delimited
-    names at odd positions, see :func:`_fill`)."""
+    names at odd positions, see :func:`situok.tables.fill`)."""
     register_url = esc(reverse("travel:register"))
     xlsx_url = esc(reverse("export_download", args=["travel-register", "xlsx"]))
     pdf_url = esc(reverse("export_download", args=["travel-register", "pdf"]))
@@ -124,38 +119,33 @@ def _register_frames(language: str, prefix: str, urlconf: str | None) -> tuple[t
         '\n<div class="table-responsive">\n'
         '<table class="table table-sm table-hover align-middle" data-testid="register-table">\n  <thead><tr>\n'
         + "".join(f'    <th scope="col"{css}>{esc(label)}</th>\n' for label, css in heads)
-        + f"  </tr></thead>\n  <tbody>\n{_slot('rows')}  </tbody>\n</table>\n</div>\n"
-        f'<nav aria-label="{esc(_("Halaman"))}"><ul class="pagination pagination-sm">\n  {_slot("first")}\n'
-        f"  {_slot('next')}\n</ul></nav>\n"
+        + f"  </tr></thead>\n  <tbody>\n{slot('rows')}  </tbody>\n</table>\n</div>\n"
+        f'<nav aria-label="{esc(_("Halaman"))}"><ul class="pagination pagination-sm">\n  {slot("first")}\n'
+        f"  {slot('next')}\n</ul></nav>\n"
     )
     content = (
         '\n<div class="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-2">\n'
         f'  <h1 class="h4 mb-0">{esc(_("Buku Register SPT"))}</h1>\n'
         f'  <div class="btn-group btn-group-sm" role="group" aria-label="{esc(_("Ekspor"))}">\n'
-        f'    <a class="btn btn-outline-success" href="{xlsx_url}?{_slot("query")}" data-testid="export-xlsx">'
+        f'    <a class="btn btn-outline-success" href="{xlsx_url}?{slot("query")}" data-testid="export-xlsx">'
         '<i class="bi bi-file-earmark-excel" aria-hidden="true"></i> Excel</a>\n'
-        f'    <a class="btn btn-outline-danger" href="{pdf_url}?{_slot("query")}" data-testid="export-pdf">'
+        f'    <a class="btn btn-outline-danger" href="{pdf_url}?{slot("query")}" data-testid="export-pdf">'
         '<i class="bi bi-file-earmark-pdf" aria-hidden="true"></i> PDF</a>\n  </div>\n</div>\n'
-        f"{_slot('scoped')}\n"
+        f"{slot('scoped')}\n"
         f'<form method="get" class="card card-body mb-3" hx-get="{register_url}" hx-target="#register-rows" '
         'hx-push-url="true" hx-trigger="input changed delay:400ms from:input[type=search], change from:select, '
         'change from:input[type=date], submit">\n  <div class="row g-2">\n    '
-        f"{_slot('fields')}\n"
+        f"{slot('fields')}\n"
         '    <div class="col-6 col-md-4 col-lg-3"><label class="form-label" for="per_page">'
         f"{esc(_('Baris per halaman'))}</label>\n"
-        f'      <select class="form-select" name="per_page" id="per_page">{_slot("sizes")}</select></div>\n'
+        f'      <select class="form-select" name="per_page" id="per_page">{slot("sizes")}</select></div>\n'
         "  </div>\n"
         f'  <div class="d-flex gap-2"><button type="submit" class="btn btn-primary btn-sm">{esc(_("Terapkan"))}'
         "</button>\n"
         f'  <a class="btn btn-link btn-sm" href="{register_url}">{esc(_("Atur ulang"))}</a></div>\n</form>\n'
         f'<div id="register-rows">{table}</div>\n'
     )
-    return tuple(content.split("\x00")), tuple(table.split("\x00"))
-
-
-def _fill(frame: tuple[str, ...], values: dict[str, str]) -> SafeString:
-    """The frame with its slots (odd positions) filled from ``values`` (escaped by the caller)."""
-    return mark_safe("".join(values[part] if i % 2 else part for i, part in enumerate(frame)))
+    return frame(content), frame(table)
 
 
 @functools.lru_cache(maxsize=16)
@@ -250,13 +240,13 @@ def register(request: HttpRequest) -> HttpResponse:
         else "",
     }
     if request.headers.get("HX-Request"):
-        return HttpResponse(_fill(table, values))
+        return HttpResponse(fill(table, values))
     values["scoped"] = "" if sees_all else texts["scoped"]
     values["fields"] = "".join(_FIELD.format(form_field(f)) for f in filterset.form.visible_fields())
     values["sizes"] = "".join(
         f'<option value="{n}"{" selected" if n == per_page else ""}>{n}</option>' for n in REGISTER_PAGE_SIZES
     )
-    context = {"filter": filterset, "page": page, "content": _fill(content, values)}
+    context = {"filter": filterset, "page": page, "content": fill(content, values)}
     return render(request, "travel/register.html", context)
 
 

@@ -22,12 +22,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..permissions import MENU, menu_for
+from ..tables import fill, frame, slot
 
 register = template.Library()
 
 _urls: dict[tuple[str, str | None, str], str] = {}
-_CSRF = "\x00csrf\x00"  # placeholder in the cached markup, replaced per request
-_NEXT = "\x00next\x00"
+_CSRF = slot("csrf")  # in the cached markup, filled per request
+_NEXT = slot("next")
 _CACHE_SIZE = 256
 
 
@@ -88,7 +89,7 @@ def _menu_markup(items, active: str | None) -> str:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _navigation(
     language: str, prefix: str, keys: tuple[str, ...], active: str | None, name: str | None
-) -> str:
+) -> tuple[str, ...]:
     """The ``<nav>`` of base.html; ``keys`` are those of the visible menu items, ``name`` the signed-in
     user's display name (``None``: anonymous, no menus). ``language``/``prefix`` are cache keys."""
     del language, prefix
@@ -107,7 +108,7 @@ def _navigation(
         f'    <a class="navbar-brand fw-semibold" href="{home}"><i class="bi bi-building" aria-hidden="true"></i> SITU OK</a>\n    '
     )
     if name is None:
-        return top + "\n  </div>\n</nav>\n"
+        return frame(top + "\n  </div>\n</nav>\n")
     notifications = conditional_escape(fixed_url("notifications"))
     links = [
         (notifications, _("Notifikasi")),
@@ -119,30 +120,33 @@ def _navigation(
         f'\n            <li><a class="dropdown-item" href="{url}">{escape(label)}</a></li>'
         for url, label in links
     )
-    return top + (
-        f'\n    <button class="navbar-toggler" type="button" data-bs-toggle="collapse" data-bs-target="#mainnav" aria-controls="mainnav" aria-expanded="false" aria-label="{open_menu}">\n'
-        f'      <span class="navbar-toggler-icon"></span>\n    </button>\n'
-        f'    <div class="collapse navbar-collapse" id="mainnav">\n      <ul class="navbar-nav me-auto">\n        '
-        f"{_menu_markup(items, active)}\n      </ul>\n"
-        f'      <ul class="navbar-nav">\n'
-        f'        <li class="nav-item dropdown" id="notification-bell" hx-get="{conditional_escape(fixed_url("notification_bell"))}" hx-trigger="load, every 60s" hx-swap="innerHTML">\n'
-        f'          <a class="nav-link" href="{notifications}" data-testid="notification-bell"><i class="bi bi-bell" aria-hidden="true"></i><span class="visually-hidden">{notifications_label}</span></a>\n'
-        f"        </li>\n"
-        f'        <li class="nav-item dropdown">\n'
-        f'          <a class="nav-link dropdown-toggle" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false" data-testid="user-menu">\n'
-        f'            <i class="bi bi-person-circle" aria-hidden="true"></i> {escape(name)}\n'
-        f"          </a>\n"
-        f'          <ul class="dropdown-menu dropdown-menu-end">{dropdown}\n'
-        f'            <li><hr class="dropdown-divider"></li>\n'
-        f"            <li>\n"
-        f'              <form method="post" action="{conditional_escape(fixed_url("logout"))}"><input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF}">\n'
-        f'                <button type="submit" class="dropdown-item" data-testid="logout">{sign_out}</button>\n'
-        f"              </form>\n"
-        f"            </li>\n"
-        f"          </ul>\n"
-        f"        </li>\n"
-        f"      </ul>\n"
-        f"    </div>\n    \n  </div>\n</nav>\n"
+    return frame(
+        top
+        + (
+            f'\n    <button class="navbar-toggler" type="button" data-bs-toggle="collapse" data-bs-target="#mainnav" aria-controls="mainnav" aria-expanded="false" aria-label="{open_menu}">\n'
+            f'      <span class="navbar-toggler-icon"></span>\n    </button>\n'
+            f'    <div class="collapse navbar-collapse" id="mainnav">\n      <ul class="navbar-nav me-auto">\n        '
+            f"{_menu_markup(items, active)}\n      </ul>\n"
+            f'      <ul class="navbar-nav">\n'
+            f'        <li class="nav-item dropdown" id="notification-bell" hx-get="{conditional_escape(fixed_url("notification_bell"))}" hx-trigger="load, every 60s" hx-swap="innerHTML">\n'
+            f'          <a class="nav-link" href="{notifications}" data-testid="notification-bell"><i class="bi bi-bell" aria-hidden="true"></i><span class="visually-hidden">{notifications_label}</span></a>\n'
+            f"        </li>\n"
+            f'        <li class="nav-item dropdown">\n'
+            f'          <a class="nav-link dropdown-toggle" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false" data-testid="user-menu">\n'
+            f'            <i class="bi bi-person-circle" aria-hidden="true"></i> {escape(name)}\n'
+            f"          </a>\n"
+            f'          <ul class="dropdown-menu dropdown-menu-end">{dropdown}\n'
+            f'            <li><hr class="dropdown-divider"></li>\n'
+            f"            <li>\n"
+            f'              <form method="post" action="{conditional_escape(fixed_url("logout"))}"><input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF}">\n'
+            f'                <button type="submit" class="dropdown-item" data-testid="logout">{sign_out}</button>\n'
+            f"              </form>\n"
+            f"            </li>\n"
+            f"          </ul>\n"
+            f"        </li>\n"
+            f"      </ul>\n"
+            f"    </div>\n    \n  </div>\n</nav>\n"
+        )
     )
 
 
@@ -176,13 +180,13 @@ def shell_body_open(context) -> str:
         f"{_head_close(language, prefix)}"
         f'<body class="bg-body-tertiary" hx-headers=\'{{"X-CSRFToken": "{token}"}}\'>\n'
         f'<a class="visually-hidden-focusable" href="#main">{skip}</a>\n'
-        f"{nav.replace(_CSRF, token)}"
+        f"{fill(nav, {'csrf': token})}"
         f'<main id="main" class="container-lg py-3">\n  '
     )
 
 
 @functools.lru_cache(maxsize=8)
-def _footer(language: str, prefix: str) -> str:
+def _footer(language: str, prefix: str) -> tuple[str, ...]:
     del prefix
     institution = settings.SITUOK_INSTITUTION
     language_label, switch = escape(_("Bahasa")), escape(_("Ganti"))  # outside the f-strings (xgettext)
@@ -193,7 +197,7 @@ def _footer(language: str, prefix: str) -> str:
         f'<option value="{escape(code)}"{" selected" if code == language else ""}>{escape(_(name))}</option>'
         for code, name in settings.LANGUAGES
     )
-    return (
+    return frame(
         "\n</main>\n"
         '<footer class="container-lg py-3 small text-body-secondary d-flex flex-wrap gap-2 justify-content-between">\n'
         f"  <span>{names}</span>\n"
@@ -214,5 +218,4 @@ def shell_close(context) -> str:
     request = context.get("request")
     language = get_language() or settings.LANGUAGE_CODE
     path = escape(request.get_full_path()) if request is not None else ""
-    markup = _footer(language, get_script_prefix())
-    return mark_safe(markup.replace(_CSRF, _csrf(request)).replace(_NEXT, path))
+    return fill(_footer(language, get_script_prefix()), {"csrf": _csrf(request), "next": path})
