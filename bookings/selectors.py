@@ -143,6 +143,10 @@ def resource_list(kind: str | None = None, *, active_only: bool = True) -> Query
     return qs.order_by("kind", "building__name", "name", "id")
 
 
+def _sees_inactive_resources(user) -> bool:
+    return has_perm(user, "bookings.change_resource") or _sees_all(user)
+
+
 def resource_get_for_user(user, pk, *, write: bool = False) -> Resource:
     """Any signed-in user sees active resources (resource managers also inactive ones); changing
     needs ``bookings.change_resource``."""
@@ -150,7 +154,7 @@ def resource_get_for_user(user, pk, *, write: bool = False) -> Resource:
     def visible(u, qs):
         if not getattr(u, "is_authenticated", False):
             return qs.none()
-        if has_perm(u, "bookings.change_resource") or _sees_all(u):
+        if _sees_inactive_resources(u):
             return qs
         return qs.filter(is_active=True)
 
@@ -177,7 +181,7 @@ def resource_for_calendar(user, pk) -> Resource:
     if found is None:
         raise Http404
     _pk, name, kind, plate, is_active, building_name = found
-    if not is_active and not (has_perm(user, "bookings.change_resource") or _sees_all(user)):
+    if not is_active and not _sees_inactive_resources(user):
         raise Http404
     resource = Resource(id=pk, kind=kind, name=name, plate=plate, is_active=is_active)
     resource.building_name = building_name or ""
