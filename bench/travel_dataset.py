@@ -110,6 +110,8 @@ FROM travel_trip t
 WHERE t.id BETWEEN %(first)s AND %(last)s
 """
 
+REFRESH_SQL = "SELECT travel_trip_refresh(ARRAY(SELECT generate_series(%(first)s::bigint, %(last)s::bigint)))"
+
 SPPD_SQL = """
 INSERT INTO travel_sppd
     (member_id, number, cost_tier, rates_on, daily_rate, representation_rate, lodging_ceiling,
@@ -172,9 +174,17 @@ def _load(
     conn: psycopg.Connection, trips: int, staff_first: int, staff_rows: int, old: dict | None, progress
 ) -> dict:
     if old and old.get("first_id") is not None:
-        deleted = conn.execute(
-            "DELETE FROM travel_trip WHERE id BETWEEN %s AND %s", (old["first_id"], old["last_id"])
-        ).rowcount
+        span = (old["first_id"], old["last_id"])
+        # Their rows first (Django's foreign keys do not cascade in the database): SPPDs, travellers,
+        # destinations — all the generator wrote.
+        conn.execute(
+            "DELETE FROM travel_sppd WHERE member_id IN "
+            "(SELECT id FROM travel_tripmember WHERE trip_id BETWEEN %s AND %s)",
+            span,
+        )
+        for table in ("travel_tripmember", "travel_tripdestination"):
+            conn.execute(f"DELETE FROM {table} WHERE trip_id BETWEEN %s AND %s", span)
+        deleted = conn.execute("DELETE FROM travel_trip WHERE id BETWEEN %s AND %s", span).rowcount
         progress(f"  removed {deleted:,} trips of the previous load")
     conn.execute("DELETE FROM bench_dataset WHERE name = %s", (TRAVEL_MARKER,))
     conn.execute(BUDGET_SQL)
@@ -204,11 +214,20 @@ def _load(
         hi = min(lo + TRAVEL_CHUNK - 1, trips)
         ids = [r[0] for r in conn.execute(TRIP_SQL, {**params, "lo": lo, "hi": hi}).fetchall()]
         chunk = {"first": min(ids), "last": max(ids), **params}
+        # The travellers and destinations without the search-column triggers of travel/migrations/0004
+        # (statement triggers whose one UPDATE per statement the planner, on tables without statistics
+        # yet, ran as a scan per trip: hours for 50,000 trips), then the same refresh for the whole
+        # chunk once the tables are analysed.
+        conn.execute("SET LOCAL session_replication_role = replica")
         conn.execute(MEMBER_SQL, chunk)
         conn.execute(
             DEST_SQL, {**chunk, "bali": bali, "n_bali": len(bali), "other": other, "n_other": len(other)}
         )
         conn.execute(SPPD_SQL, chunk)
+        conn.execute("SET LOCAL session_replication_role = origin")
+        for table in ("travel_trip", "travel_tripmember", "travel_tripdestination"):
+            conn.execute(f"ANALYZE {table}")
+        conn.execute(REFRESH_SQL, chunk)
         first_id = chunk["first"] if first_id is None else min(first_id, chunk["first"])
         last_id = chunk["last"] if last_id is None else max(last_id, chunk["last"])
         progress(f"  trips {hi:,}/{trips:,}")
