@@ -106,7 +106,16 @@ def test_htmx_navigation_returns_only_the_calendar_partial_with_prev_next_links(
     body = partial.content.decode()
     assert "<html" not in body and body.lstrip().startswith('<section id="bk-calendar"')
     following = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    assert f"tanggal={following.isoformat()}" in partial.context["next_url"]
+    assert 'data-testid="calendar-next"' in body
+    next_link = body.split('data-testid="calendar-next"', 1)[0].rsplit("<a ", 1)[1]
+    assert (
+        f'href="/peminjaman/kalender/?jenis=room&amp;tampilan=bulan&amp;tanggal={following.isoformat()}"'
+        in next_link
+    )
+    assert (
+        f'hx-get="/peminjaman/kalender/?jenis=room&amp;tampilan=bulan&amp;tanggal={following.isoformat()}"'
+        in next_link
+    )
     assert "HX-Request" in full["Vary"]
     week = client.get(calendar_url(jenis="vehicle", tampilan="minggu", tanggal=day.isoformat()))
     monday = day - dt.timedelta(days=day.weekday())
@@ -263,7 +272,7 @@ def test_month_and_week_write_each_entry_once_in_one_list_of_days(client_as, per
         .content.decode()
     )
     assert html.count("Pelantikan pejabat") == 1  # once: no separate phone list any more
-    assert html.count('data-testid="calendar-entry"') == 1
+    assert html.count('class="bk-e"') == 1
     assert "<table" not in html and 'class="list-group list-group-flush d-md-none"' not in html
     grid = html.split('data-testid="calendar-grid"', 1)[1].split("</ol>", 1)[0]
     assert '<div class="bk-cal-head" aria-hidden="true"><div>Senin</div>' in grid
@@ -314,7 +323,7 @@ def test_today_is_marked_and_an_empty_period_says_so_on_phones(client_as, room):
 def test_the_calendar_css_defines_the_grid_and_phone_list():
     css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
     section = css.split("/* --- Booking calendar", 1)[1]
-    for rule in (".bk-cal-head", ".bk-cal-days", ".bk-day", ".bk-empty", ".bk-num", ".bk-date"):
+    for rule in (".bk-cal-head", ".bk-cal-days", ".bk-day", ".bk-empty", ".bk-num", ".bk-date", ".bk-e"):
         assert rule in section
     assert "grid-template-columns: repeat(7, minmax(0, 1fr))" in section
     assert all(f".bk-col-{n} {{ grid-column-start: {n}; }}" in section for n in range(2, 8))

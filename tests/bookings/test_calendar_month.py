@@ -137,7 +137,7 @@ def test_a_crowded_day_shows_its_first_entries_and_how_many_more(client_as, pers
     )
     day = cell(html.content.decode(), busy)
     # 12 approved + 1 pending + 1 blackout; cancelled and rejected ones are not on calendars
-    assert day.count('data-testid="calendar-entry"') == MONTH_CELL_ENTRIES
+    assert day.count('class="bk-e"') == MONTH_CELL_ENTRIES
     assert f"+{14 - MONTH_CELL_ENTRIES} lainnya" in day
     # in time order: the blackout at 06.00, the pending request at 07.30, then the 09.00 meetings
     assert day.index("06.00–07.00") < day.index("07.30–08.00") < day.index("09.00–10.00")
@@ -333,3 +333,26 @@ def test_calendar_pages_cost_a_fixed_number_of_queries(
         expected = expected_queries(view, one_resource=one_resource, sees_all=persona == "peminjaman")
         sqls = [q["sql"][:150] for q in queries_run.captured_queries]
         assert len(sqls) == expected, "\n".join(sqls)
+
+
+@pytest.mark.django_db
+def test_the_month_of_one_room_shows_each_days_first_entries_and_the_week_shows_all(
+    client_as, personas, rooms, first
+):
+    busy_month(personas, rooms, first)
+    busy = first + dt.timedelta(days=2)
+    room = rooms[0]
+    for hour in (10, 11, 12):  # with the two meetings and the blackout: six entries that day
+        make(personas, room, at(busy, f"{hour}:00"), at(busy, f"{hour}:30"), purpose=f"Rapat tambahan {hour}")
+    client = client_as("peminjaman")
+    response = client.get(calendar_url(sumber=room.pk, tampilan="bulan", tanggal=first.isoformat()))
+    day = cell(response.content.decode(), busy)
+    assert day.count('class="bk-e"') == MONTH_CELL_ENTRIES
+    assert "Perawatan AC" in day and "Rapat pagi 0" in day and "Rapat siang 0" not in day  # by time
+    more = f'href="/peminjaman/kalender/?jenis=room&amp;sumber={room.pk}&amp;tampilan=hari&amp;tanggal={busy.isoformat()}"'
+    assert f'{more} data-testid="calendar-more">+{6 - MONTH_CELL_ENTRIES} lainnya</a>' in day
+    shown = Booking.objects.filter(resource=room, status__in=Booking.VISIBLE).count()
+    assert response.context["booking_count"] == shown == 2 + 3 + 1  # bookings, not the entries shown
+    week = client.get(calendar_url(sumber=room.pk, tampilan="minggu", tanggal=busy.isoformat()))
+    day = cell(week.content.decode(), busy)
+    assert day.count('class="bk-e"') == 6 and "lainnya" not in day and "Rapat siang 0" in day
