@@ -278,3 +278,21 @@ def calendar_resources() -> list[tuple]:
         depends_on=("bookings_resources",),
         compute=_all_resources,
     )
+
+
+def calendar_stamps(resources: list[int]) -> str | None:
+    """The stamps of ``resources`` (bookings/migrations/0004: a version per resource, bumped by every
+    write to its bookings or blackouts) as one string, ``""`` for resources never written; ``None`` on a
+    database without them (nothing is then kept)."""
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return None
+    if not resources:
+        return ""
+    placeholders = ", ".join(["%s"] * len(resources))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT resource_id, version FROM bookings_resourcestamp "  # noqa: S608 (placeholders only)
+            f"WHERE resource_id IN ({placeholders}) ORDER BY resource_id",
+            list(resources),
+        )
+        return ",".join(f"{pk}:{version}" for pk, version in cursor.fetchall())

@@ -46,6 +46,11 @@ def _sees_all(user) -> bool:
     return has_perm(user, "bookings.view_booking") or has_perm(user, "bookings.manage_booking")
 
 
+def sees_all_bookings(user) -> bool:
+    """Whether the user may open every booking (the calendar keeps one markup for all of them)."""
+    return _sees_all(user)
+
+
 def _visible_q(user, prefix: str = "") -> Q:
     """Who sees a booking (or series, with the same field names): the requester and whoever filed it,
     the heads of the requester's unit and of the units above it, and the resource's approvers."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -340,21 +341,29 @@ def _day_rows_html(
 
 
 # --- The page -----------------------------------------------------------------------------------------
-def calendar_context(user, *, kind: str, resource: Resource | None, view: str, day: dt.date) -> dict:
-    """Everything :func:`calendar_html` needs (a constant number of queries)."""
-    window = _window(view, day)
+@dataclass
+class _Shown:
+    """What the body of one calendar shows: resources (ids, escaped labels, the active ones as resource
+    list rows), window, view."""
+
+    kind: str
+    resource: Resource | None
+    view: str
+    window: Window
+    today: dt.date
+    ids: list[int]
+    labels: dict[int, str]
+    names: dict[int, str]
+    active: list[tuple]
+    heading: str
+    links: _Links
+
+
+def _body(user, shown: _Shown) -> tuple[str, int]:
+    """The grid, day list or day rows, and how many bookings the window holds (a constant number of
+    queries)."""
+    view, window, resource, ids = shown.view, shown.window, shown.resource, shown.ids
     start, end = day_bounds(window.first)[0], day_bounds(window.last)[1]
-    today = _today()
-    if resource is None:
-        all_resources = [r for r in queries.calendar_resources() if r[2] == kind]
-        ids = [r[0] for r in all_resources]
-        resource_labels = {
-            pk: _resource_label(name, r_kind, plate) for pk, name, r_kind, plate, _a, _b in all_resources
-        }
-        active = [r for r in all_resources if r[4]]
-    else:
-        all_resources, ids, resource_labels, active = [], [resource.pk], {}, []
-    names = {pk: escape(label) for pk, label in resource_labels.items()}  # shown with each entry
     capped = view == "bulan"
     # All resources: each day's first entries and the per-day counts (PostgreSQL); one resource's month is
     # a few hundred rows at most, read whole (the per-day function costs more for it) and cut here.
@@ -369,9 +378,10 @@ def calendar_context(user, *, kind: str, resource: Resource | None, view: str, d
         rows, blackout_rows = queries.calendar_entries(ids, start, end)
     items = _booking_items(rows)
     blackouts = _blackout_items(blackout_rows)
-    entries = _Entries(user, rows, names)
+    # The day view groups the entries under their resource: no resource label on each entry there.
+    entries = _Entries(user, rows, shown.names if view != "hari" else {})
     working = _working_days(window.days)
-    days = {d: Day(d, is_today=d == today, is_working_day=d in working) for d in window.days}
+    days = {d: Day(d, is_today=d == shown.today, is_working_day=d in working) for d in window.days}
     repeated = _place(items, days, window.first, window.last)
     booking_count = len(rows)
     if counts is not None:  # every multi-day booking is in ``rows``: count each once
@@ -388,6 +398,55 @@ def calendar_context(user, *, kind: str, resource: Resource | None, view: str, d
             del d.items[MONTH_CELL_ENTRIES:]
         if view != "hari":
             d.html = entries.html(d.items, d.date)
+    if view == "hari":
+        if resource is not None:
+            row_resources = [(resource.pk, str(resource), resource.building_name)]
+        else:
+            row_resources = [(r[0], shown.labels[r[0]], r[5] or "") for r in shown.active]
+        return _day_rows_html(
+            row_resources, items + blackouts, window.first, shown.links, entries
+        ), booking_count
+    offset = window.first.weekday() if view == "bulan" else 0
+    return _month_html(list(days.values()), shown.heading, shown.links, offset), booking_count
+
+
+def _kept_body(user, shown: _Shown) -> tuple[str, int]:
+    """:func:`_body`, kept until one of its resources' bookings or blackouts is written (their stamps,
+    bookings/migrations/0004) or what else it shows changes: resource names (``bookings_resources``),
+    requesters and units (``staff``), working days (``workcalendar``) — and, for those who may open only
+    some bookings, who may open which (``auth``, ``bookings_approvers``; kept per user then). Also keyed
+    by the language, the URL prefix, the day (today's mark) and what is shown. The stamps are read
+    before the bookings: a body is never kept under stamps newer than its rows."""
+    stamps = queries.calendar_stamps(shown.ids)
+    if stamps is None:
+        return _body(user, shown)
+    depends_on = ("bookings_resources", "staff", "workcalendar")
+    scope = "all"
+    if not selectors.sees_all_bookings(user):
+        scope = f"user {user.pk}"
+        depends_on += ("auth", "bookings_approvers")
+    resource = shown.resource.pk if shown.resource is not None else ""
+    key = (
+        f"bookings.calendar|{connection.alias}|{get_language()}|{get_script_prefix()}|{get_urlconf()}|"
+        f"{shown.kind}|{resource}|{shown.view}|{shown.window.first}|{shown.today}|{scope}|{stamps}"
+    )
+    return cached(key, depends_on=depends_on, compute=lambda: _body(user, shown))
+
+
+def calendar_context(user, *, kind: str, resource: Resource | None, view: str, day: dt.date) -> dict:
+    """Everything :func:`calendar_html` needs (a constant number of queries)."""
+    window = _window(view, day)
+    today = _today()
+    if resource is None:
+        all_resources = [r for r in queries.calendar_resources() if r[2] == kind]
+        ids = [r[0] for r in all_resources]
+        resource_labels = {
+            pk: _resource_label(name, r_kind, plate) for pk, name, r_kind, plate, _a, _b in all_resources
+        }
+        active = [r for r in all_resources if r[4]]
+    else:
+        ids, resource_labels, active = [resource.pk], {}, []
+    names = {pk: escape(label) for pk, label in resource_labels.items()}  # shown with each entry
     if view == "bulan":
         heading = formats.BULAN[day.month - 1] + f" {day.year}"
     elif view == "minggu":
@@ -395,15 +454,8 @@ def calendar_context(user, *, kind: str, resource: Resource | None, view: str, d
     else:
         heading = formats.tanggal_hari(window.first)
     links = _Links(kind, resource)
-    if view == "hari":
-        if resource is not None:
-            row_resources = [(resource.pk, str(resource), resource.building_name)]
-        else:
-            row_resources = [(r[0], resource_labels[r[0]], r[5] or "") for r in active]
-        body = _day_rows_html(row_resources, items + blackouts, window.first, links, entries)
-    else:
-        offset = window.first.weekday() if view == "bulan" else 0
-        body = _month_html(list(days.values()), heading, links, offset)
+    shown = _Shown(kind, resource, view, window, today, ids, resource_labels, names, active, heading, links)
+    body, booking_count = _kept_body(user, shown)
     options = "".join(f'<option value="{r[0]}">{names[r[0]]}</option>' for r in active)
 
     def url(**changes) -> str:

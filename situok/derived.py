@@ -57,6 +57,7 @@ GROUPS = {
     "travel_budget": ("travel_budgetline",),
     "workcalendar": ("situok_calendarday",),  # holidays, cuti bersama, special working days
     "bookings_resources": ("bookings_resource", "bookings_building"),  # created by bookings/0003
+    "bookings_approvers": ("bookings_resource_approvers",),  # created by bookings/0004
 }
 # On auth_user only rows coming and going count (a login updates ``last_login`` on every sign-in);
 # the flags that matter (is_active, is_superuser) are read from the fresh user row on every request.
