@@ -194,10 +194,12 @@ def _seek_keys(qs: QuerySet, fields: tuple[str, ...]) -> list[str] | None:
     return columns if len(directions) == 1 else None
 
 
-def _seek(reading, start, columns: list[str], descending: bool, size: int, alias: str) -> tuple[str, tuple]:
+def _seek(
+    reading, start, columns: list[str], descending: bool, size: int, alias: str, skip: int = 0
+) -> tuple[str, tuple]:
     """A page of ``size`` rows of the list ``reading`` (SQL and parameters, ordered by ``columns``) from
-    the row whose keys ``start`` selects (the keys alone: a narrow scan skips to it) on — a range
-    condition the ordering's index serves."""
+    the row whose keys ``start`` gives (SQL and parameters: a subquery selecting them, or placeholders
+    of their values) on, ``skip`` rows after it — a range condition the ordering's index serves."""
     (sql, params), (start_sql, start_params) = reading, start
     ops = connections[alias].ops
     page = ops.quote_name("page")
@@ -206,9 +208,63 @@ def _seek(reading, start, columns: list[str], descending: bool, size: int, alias
     # Quoted identifiers around SQL that Django compiled (values stay parameters).
     statement = (
         f"SELECT * FROM ({sql}) AS {page} WHERE ({', '.join(keys)}) {'<=' if descending else '>='} "  # noqa: S608
-        f"({start_sql}) ORDER BY {', '.join(f'{key} {direction}' for key in keys)} {ops.limit_offset_sql(0, size)}"
+        f"({start_sql}) ORDER BY {', '.join(f'{key} {direction}' for key in keys)} "
+        f"{ops.limit_offset_sql(skip, skip + size)}"
     )
     return statement, (*params, *start_params)
+
+
+# --- Anchors: the keys of page boundaries -----------------------------------------------------------------
+# At most this many anchors are kept per list and page size (a few tens of kilobytes in the cache): a
+# longer list keeps the keys of every k-th page boundary, and a page skips (OFFSET) at most k - 1 pages
+# after the nearest one — 100 index entries for 50,000 rows of 25 per page.
+MAX_ANCHORS = 512
+
+
+@dataclass(frozen=True)
+class _Anchors:
+    every: int  # rows between two anchors (a multiple of the page size)
+    keys: tuple[tuple, ...]  # the ordering's keys of rows 0, every, 2 * every, … of the list
+
+
+def _anchors(filtered: QuerySet, seek: list[str], descending: bool, every: int, alias: str) -> _Anchors:
+    """The keys ``seek`` of every ``every``-th row of ``filtered`` (in its order): one statement
+    numbering the rows of the list's keys (an index-only scan of the ordering where one serves it)."""
+    reading = _compiled(filtered.values_list(*seek), alias)
+    if reading is None:
+        return _Anchors(every, ())
+    sql, params = reading
+    quote = connections[alias].ops.quote_name
+    listed, numbered, n = quote("listed"), quote("numbered"), quote("n")
+    inner = ", ".join(f"{listed}.{quote(column)}" for column in seek)
+    order = ", ".join(f"{listed}.{quote(column)} {'DESC' if descending else 'ASC'}" for column in seek)
+    outer = ", ".join(f"{numbered}.{quote(column)}" for column in seek)
+    # Identifiers quoted from model meta around SQL that Django compiled; values are parameters.
+    statement = (
+        f"SELECT {outer} FROM (SELECT {inner}, ROW_NUMBER() OVER (ORDER BY {order}) AS {n} "  # noqa: S608
+        f"FROM ({sql}) AS {listed}) AS {numbered} WHERE ({numbered}.{n} - 1) %% %s = 0 "
+        f"ORDER BY {numbered}.{n}"
+    )
+    return _Anchors(every, tuple(tuple(keys) for keys in _fetch(alias, (statement, (*params, every)))))
+
+
+def _anchored(filtered, compiled, seek, *, count, bottom, size, per_page, key, depends_on, alias):
+    """The statement of a page from the nearest anchor at or before its first row (``bottom``): one
+    keyset query, at any depth. ``None``: no anchor covers it (the list changed under the count)."""
+    descending = filtered.query.order_by[0].startswith("-")
+    pages_between = max(1, -(-count // (per_page * MAX_ANCHORS)))  # at most MAX_ANCHORS anchors
+    every = per_page * pages_between
+    anchors = derived.cached(
+        f"anchors|{every}|{key}",
+        depends_on=depends_on,
+        compute=lambda: _anchors(filtered, seek, descending, every, alias),
+    )
+    index, skip = divmod(bottom, anchors.every)
+    if index >= len(anchors.keys):
+        return None
+    start = anchors.keys[index]
+    placeholders = ", ".join(["%s"] * len(start))
+    return _seek(compiled, (placeholders, start), seek, descending, size, alias, skip)
 
 
 def _fetch(alias: str, statement) -> list[tuple]:
@@ -231,7 +287,8 @@ def id_page(
 
     The rows are either ``fields`` (attribute names of plain columns, e.g. ``("id", "name",
     "unit_id")``) as :class:`Row` tuples — or, without ``fields``, the model instances of ``rows``
-    (joins, ``only()``).
+    (joins, ``only()``). ``filtered`` may already be ``values_list(*fields)`` (built once, cloned per
+    request: no field lookups per request).
 
     Pages in the back half of the list are sought from the end with the ordering reversed, so the
     skipped prefix (``OFFSET``) is never longer than half the list: page 1,800 of 2,000 skips 5,000
@@ -244,18 +301,37 @@ def id_page(
     index-only scan reads a page without the table): pages of ``fields`` are then one query at any
     depth — deep ones find their first row by a narrow scan of the ordering's keys and are read from
     there (when the ordering is columns of ``fields`` in one direction), else by ``OFFSET``.
+
+    Anchors: deep pages of ``fields`` ordered by columns of ``fields`` (non-null, one direction, ending
+    with a unique key) are one keyset query at any depth, covered or not, once the count is cached: the
+    ordering's keys of every page boundary (at most :data:`MAX_ANCHORS` of them) are read by one
+    statement and kept per version of ``depends_on`` as the count is, and a page is read from its
+    anchor on (``>=`` / ``<=`` the anchor's keys, ``LIMIT`` the page size). Until then (the first deep
+    view after a write), and for tables without versions, deep pages are found as above.
     """
     alias = filtered.db
     spec = _rows_spec(filtered.model, tuple(fields), alias) if fields is not None else None
     keys = None if spec is not None else filtered.values_list("pk", flat=True)  # built when needed
-    listed = filtered.values_list(*fields) if spec is not None else keys
+    listed = keys
+    if spec is not None:
+        query = filtered.query  # already the values of ``fields`` (in that order): read as it is
+        plain = (
+            query.values_select == spec.row._fields and not query.annotation_select and not query.extra_select
+        )
+        listed = filtered if plain else filtered.values_list(*fields)
     compiled = _compiled(listed, alias)
+    counted = []  # the count computed by this call: not cached yet, or its tables have no version
     if compiled is None:
         count = 0
     else:
         sql, params = compiled  # the count key as derived.cached_count writes it
         key = f"count|{alias}|{filtered.model._meta.label}|{sql}|{params!r}"
-        count = derived.cached(key, depends_on=depends_on, compute=filtered.count)
+
+        def compute_count() -> int:
+            counted.append(True)
+            return filtered.count()
+
+        count = derived.cached(key, depends_on=depends_on, compute=compute_count)
     paginator = _CountedPaginator(filtered, per_page, count=count)
     try:
         page_number = paginator.validate_number(number)
@@ -272,9 +348,18 @@ def id_page(
         return page
     backwards = bottom > count // 2
     low, high = (count - top, count - bottom) if backwards else (bottom, top)
+    seek = _seek_keys(filtered, spec.row._fields) if spec is not None and low > DIRECT_OFFSET else None
+    if seek is not None and not counted:
+        # The count came from the cache, so its tables have versions: the anchors are kept as well.
+        statement = _anchored(
+            filtered, compiled, seek, count=count, bottom=bottom, size=top - bottom, per_page=per_page,
+            key=key, depends_on=depends_on, alias=alias,
+        )  # fmt: skip
+        if statement is not None:
+            page.object_list = [spec.row(values) for values in _fetch(alias, statement)]
+            return page
     if spec is not None and (covered or low <= DIRECT_OFFSET):
-        seek = _seek_keys(filtered, spec.row._fields) if covered and low > DIRECT_OFFSET else None
-        if seek is not None:  # the page's first row from the nearer end, then the page read forward
+        if seek is not None:  # covered: the page's first row from the nearer end, then the page read forward
             start = (
                 filtered.reverse().values_list(*seek)[count - 1 - bottom : count - bottom]
                 if backwards

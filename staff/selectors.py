@@ -100,10 +100,13 @@ def employee_access(user, employee: Employee) -> Access:
     return Access.NONE
 
 
-def employee_list_for_user(user) -> QuerySet[Employee]:
+def employee_list_for_user(user, queryset: QuerySet[Employee] | None = None) -> QuerySet[Employee]:
     """Employees the user may find in lists. Operators and leaders see every record (any status);
-    supervisors additionally their units' members; colleagues see active employees (public fields)."""
-    qs = Employee.objects.select_related("unit", "position")
+    supervisors additionally their units' members; colleagues see active employees (public fields).
+
+    ``queryset``: the employees to narrow (e.g. a list's ``values_list``); by default instances with
+    their unit and position."""
+    qs = Employee.objects.select_related("unit", "position") if queryset is None else queryset
     if has_perm(user, "staff.view_employee") or has_perm(user, "staff.view_personal_data"):
         return qs
     if employee_for_user(user) is None and not user.is_superuser:

@@ -10,24 +10,10 @@ from django.template import engines
 from django.utils import timezone, translation
 
 from situok.audit import AuditEvent
-from situok.pagination import _rows_spec
 from situok.tables import lookup, render_rows, text
 from situok.views import AUDIT_COLUMNS
-from staff.models import Employee
-from staff.views import LIST_FIELDS, _employee_rows
 
-# The loops as they were written in the template language.
-OLD_STAFF_ROWS = """{% load situok_format %}{% for e in rows %}
-    <tr>
-      <td><a href="{% url 'staff:employee_detail' e.pk %}">{{ e.name_with_titles }}</a>
-        <div class="small text-body-secondary d-sm-none">{{ e.position.name|default:"" }}</div></td>
-      {% if show_record %}<td class="text-nowrap small">{{ e.nip|nip|default:"—" }}</td>
-      <td class="d-none d-md-table-cell">{{ e.golongan|default:e.pppk_golongan|default:"—" }}</td>{% endif %}
-      <td class="d-none d-sm-table-cell">{{ e.position.name|default:"—" }}</td>
-      <td class="d-none d-lg-table-cell">{{ e.unit.name }}</td>
-      {% if show_record %}<td class="d-none d-md-table-cell">{{ e.get_status_display }}</td>{% endif %}
-    </tr>{% endfor %}"""
-
+# The loop as it was written in the template language (the staff rows: tests/staff/test_list_markup.py).
 OLD_AUDIT_ROWS = """{% for event in rows %}
     <tr>
       <td class="text-nowrap">{{ event.created_at|date:"d/m/Y H.i" }}</td>
@@ -45,29 +31,6 @@ def cells(html: str) -> list[str]:
 
 def tags(html: str) -> list[str]:
     return re.findall(r"<t[dr][^>]*>", html)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("language", ["id", "en"])
-@pytest.mark.parametrize("show_record", [True, False])
-def test_staff_rows_match_the_old_template(personas, language, show_record):
-    employees = list(Employee.objects.select_related("unit", "position").order_by("name"))
-    employees[0].front_title, employees[0].name, employees[0].back_title = "Dr.", "A & <B>", "S.H."
-    employees[1].position = None
-    employees[1].nip, employees[1].golongan, employees[1].pppk_golongan = "", "", "IX"
-    employees[2].status = "pensiun"
-    make_row = _rows_spec(Employee, LIST_FIELDS, "default").row
-    rows = [make_row(getattr(e, name) for name in LIST_FIELDS) for e in employees]
-    with translation.override(language):
-        old = (
-            engines["django"]
-            .from_string(OLD_STAFF_ROWS)
-            .render({"rows": employees, "show_record": show_record})
-        )
-        new = str(_employee_rows(rows, show_record))
-    assert cells(new) == cells(old) and tags(new) == tags(old)
-    assert "A &amp; &lt;B&gt;" in new
-    assert (personas["pegawai"].employee.nip[:8] in new) == show_record
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """The staff list renders exactly the markup of its templates before they were made faster (constant
-fragments kept per language by ``{% once %}``, rows and page links rendered in Python)."""
+fragments kept per language by ``{% once %}``, rows and page links rendered in Python); its rows are
+exactly the template loop they stand for (cells without classes: the table's class lays them out)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from django.template import engines
 from django.test.utils import ContextList
 from django.urls import reverse
 from django.utils import translation
+
+from situok.pagination import _rows_spec
+from staff.models import Employee, OrgUnit, Position
+from staff.views import LIST_FIELDS, _employee_rows
 
 # templates/staff/employee_list.html and templates/staff/partials/employee_rows.html as they were.
 OLD_LIST = """{% extends "base.html" %}{% load i18n situok_shell situok_ui %}
@@ -47,7 +52,7 @@ OLD_LIST = """{% extends "base.html" %}{% load i18n situok_shell situok_ui %}
 OLD_ROWS = """{% load i18n situok_format %}
 <p class="small text-body-secondary mb-1" data-testid="result-count">{% blocktranslate count counter=page.paginator.count %}{{ counter }} pegawai{% plural %}{{ counter }} pegawai{% endblocktranslate %}</p>
 <div class="table-responsive">
-<table class="table table-sm table-hover align-middle">
+<table class="table table-sm table-hover align-middle employee-table{% if show_record %} employee-table-record{% endif %}">
   <thead><tr>
     <th scope="col">{% translate "Nama" %}</th>
     {% if show_record %}<th scope="col">{% translate "NIP" %}</th><th scope="col" class="d-none d-md-table-cell">{% translate "Golongan" %}</th>{% endif %}
@@ -119,3 +124,41 @@ def test_the_nip_cell_is_the_nip_filter_escaped(nip):
     from staff.views import _nip_html
 
     assert _nip_html(nip) == escape(formats.nip_display(nip))
+
+
+# The rows of templates/staff/partials/employee_rows.html as a template loop over model instances (the
+# cells' layout is in static/css/app.css, "staff list"; the position under the name only when there is one).
+ROWS_LOOP = """{% load situok_format %}{% for e in rows %}<tr><td><a href="{% url 'staff:employee_detail' e.pk %}">\
+{{ e.name_with_titles }}</a>{% if e.position %}<div>{{ e.position.name }}</div>{% endif %}</td>\
+{% if show_record %}<td>{{ e.nip|nip|default:"—" }}</td><td>{{ e.golongan|default:e.pppk_golongan|default:"—" }}</td>\
+{% endif %}<td>{{ e.position.name|default:"—" }}</td><td>{{ e.unit.name }}</td>\
+{% if show_record %}<td>{{ e.get_status_display }}</td>{% endif %}</tr>
+{% endfor %}"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("show_record", [True, False])
+def test_the_rows_are_the_template_loop_over_the_employees(personas, language, show_record):
+    pegawai = personas["pegawai"].employee
+    OrgUnit.objects.filter(pk=pegawai.unit_id).update(name="Subbagian <i>Umum</i> & TU")
+    Position.objects.filter(pk=pegawai.position_id).update(name='Analis "SDM" & <b>')
+    employees = list(Employee.objects.select_related("unit", "position").order_by("name"))
+    employees[0].front_title, employees[0].name, employees[0].back_title = "Dr.", "A & <B>", "S.H."
+    employees[1].position = None
+    employees[1].nip, employees[1].golongan, employees[1].pppk_golongan = "", "", "IX"
+    employees[2].status = "pensiun"
+    make_row = _rows_spec(Employee, LIST_FIELDS, "default").row
+    rows = [make_row(getattr(e, name) for name in LIST_FIELDS) for e in employees]
+    with translation.override(language):
+        expected = (
+            engines["django"].from_string(ROWS_LOOP).render({"rows": employees, "show_record": show_record})
+        )
+        html = str(_employee_rows(rows, show_record))
+    assert html == expected
+    assert html.count("<tr>") == len(employees) and "A &amp; &lt;B&gt;" in html
+    assert (
+        "Subbagian &lt;i&gt;Umum&lt;/i&gt; &amp; TU" in html
+        and "Analis &quot;SDM&quot; &amp; &lt;b&gt;" in html
+    )
+    assert (pegawai.nip[:8] in html) == show_record
