@@ -89,6 +89,10 @@ ROWS = [
     *[("travel:employee_search", {}, "get", p, 200) for p in ("pegawai", "perjalanan", "luar")],
     ("travel:region_search", {}, "get", "anon", 302),
     *[("travel:region_search", {}, "get", p, 200) for p in ("pegawai", "perjalanan", "luar")],
+    # The register's regency options (htmx, the province select): every signed-in user, GET only.
+    ("travel:regency_options", {}, "get", "anon", 302),
+    *[("travel:regency_options", {}, "get", p, 200) for p in ("pegawai", "perjalanan", "luar")],
+    ("travel:regency_options", {}, "post", "perjalanan", 405),
 ]
 
 

@@ -8,11 +8,13 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.lookups import Contains, IContains, Lookup
+from django.urls import reverse_lazy
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from situok import derived
 from situok.filters import CachedModelChoiceFilter, LeanFilterSet
+from situok.forms import CachedModelChoiceField, CachedModelChoiceIterator
 from situok.regions import Region
 from staff.models import Employee, OrgUnit
 
@@ -61,6 +63,95 @@ class RegionChoiceFilter(CachedModelChoiceFilter):
         return qs.filter(Contains(trip_column("destination_regions"), f" {value.code}."))
 
 
+# The empty option of the regency select while no province is chosen.
+PICK_PROVINCE_FIRST = _("— pilih provinsi dulu —")
+
+
+class RegencyChoiceIterator(CachedModelChoiceIterator):
+    """The empty choice, then the regencies of the field's province only."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.shown_objects():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return (self.field.empty_label is not None) + len(self.field.shown_objects())
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.shown_objects())
+
+
+class RegencyChoiceField(CachedModelChoiceField):
+    """The regency filter as a dependent select: its options are the regencies of one province (none
+    without a province: the empty option asks to pick one first), while validation accepts any regency.
+
+    Like every field of a :class:`~situok.filters.LeanFilterSet` it is shared between requests, so the
+    province is not set on it per request: each province has its own field, made once per process by
+    :meth:`for_province` (each keeps its rendered options per language and regions version, see
+    situok_ui), and the form puts the right one in its own ``fields`` (:class:`TripFilterForm`)."""
+
+    iterator = RegencyChoiceIterator
+
+    def __init__(self, *args, province: str | None = None, **kwargs):
+        self.province = province
+        self._init_args = (args, kwargs)
+        self._base: RegencyChoiceField | None = None
+        self._siblings: dict[str, RegencyChoiceField] = {}
+        super().__init__(*args, **kwargs)
+        if province is None and self.empty_label is not None:
+            self.empty_label = PICK_PROVINCE_FIRST
+
+    def for_province(self, code: str | None) -> RegencyChoiceField:
+        """The field showing the regencies of province ``code`` (an existing province's code: one field is
+        kept per code), or the one asking for a province when ``code`` is empty."""
+        base = self._base or self
+        if not code:
+            return base
+        field = base._siblings.get(code)
+        if field is None:
+            args, kwargs = base._init_args
+            field = type(base)(*args, province=code, **kwargs)
+            field._base = base
+            base._siblings[code] = field
+        return field
+
+    def bound_data(self, data, initial):
+        # A regency outside the province shown is dropped (the province wins): the empty option is selected.
+        if self.province and data and not str(data).startswith(f"{self.province}."):
+            return ""
+        return super().bound_data(data, initial)
+
+    def shown_objects(self) -> list:
+        if not self.province:
+            return []
+        prefix = f"{self.province}."
+        return [region for region in self.cached_objects() if region.code.startswith(prefix)]
+
+
+class RegencyChoiceFilter(RegionChoiceFilter):
+    field_class = RegencyChoiceField
+
+
+class TripFilterForm(forms.Form):
+    """The register's filter form: the destination province wins over a regency outside it (the regency is
+    dropped, so the rows, the PDF subtitle and the selects agree), and the regency select lists the regencies
+    of the province — the chosen one, else the chosen regency's (old links with a regency only)."""
+
+    def clean(self):
+        data = super().clean()
+        province, regency = data.get("province"), data.get("regency")
+        if province and regency and regency.province_code != province.code:
+            data["regency"] = None
+        shown = province.code if province else (regency.province_code if regency else None)
+        field = self.fields["regency"]
+        if isinstance(field, RegencyChoiceField) and field.province != shown:
+            self.fields["regency"] = field.for_province(shown)  # this form's own fields dict
+            self._bound_fields_cache.pop("regency", None)
+        return data
+
+
 class TripFilter(LeanFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Cari nomor SPT atau maksud"))
     depart_from = django_filters.DateFilter(
@@ -89,8 +180,19 @@ class TripFilter(LeanFilterSet):
     province = RegionChoiceFilter(
         queryset=Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
         label=_("Provinsi tujuan"),
+        # htmx: a new province fills the regency select with its regencies (travel.views.regency_options);
+        # the form's own request (the rows) goes too. Not pushed into the history as the form's is.
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("travel:regency_options"),
+                "hx-target": "#id_regency",
+                "hx-swap": "innerHTML",
+                "hx-include": "#id_regency",
+                "hx-push-url": "false",
+            }
+        ),
     )
-    regency = RegionChoiceFilter(
+    regency = RegencyChoiceFilter(
         queryset=Region.objects.filter(level=Region.Level.REGENCY).order_by("code"),
         label=_("Kabupaten/kota tujuan"),
     )
@@ -103,6 +205,7 @@ class TripFilter(LeanFilterSet):
 
     class Meta:
         model = Trip
+        form = TripFilterForm
         fields = [
             "q", "depart_from", "depart_to", "unit", "pegawai", "status", "travel_type",
             "province", "regency", "budget_line",

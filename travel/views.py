@@ -1,5 +1,6 @@
-"""SPT workflow pages: my trips, the SPT register, the SPT form, the detail page and its POST actions, and
-the pickers of the form (employees, regions). Thin views: access helper → form → one service call."""
+"""SPT workflow pages: my trips, the SPT register, the SPT form, the detail page and its POST actions, the
+pickers of the form (employees, regions) and the register's regency options. Thin views: access helper →
+form → one service call."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from situok import formats
+from situok import derived, formats
 from situok.actions import flash_outcome
 from situok.approvals import approval_status
 from situok.permissions import has_perm, require_login
@@ -96,7 +97,7 @@ STATUS_BADGES = {  # travel/partials/status_badge.html
 # Rendered in Python: the page's fixed markup (labels, URLs) is built once per language and URL prefix
 # and each request only fills the slots (\x00name\x00) — the template language spent more on the ~60
 # nodes of this page than the query did. travel/register.html adds the shell (title, breadcrumbs).
-_FIELD = '\n    <div class="col-12 col-sm-6 col-md-4 col-lg-3">{}</div>\n    '
+_FIELD = '<div class="col-12 col-sm-6 col-md-4 col-lg-3">{}</div>'
 
 
 @functools.lru_cache(maxsize=16)
@@ -106,20 +107,17 @@ def _register_frames(language: str, prefix: str, urlconf: str | None) -> tuple[t
     register_url = esc(reverse("travel:register"))
     xlsx_url = esc(reverse("export_download", args=["travel-register", "xlsx"]))
     pdf_url = esc(reverse("export_download", args=["travel-register", "pdf"]))
+    # Column visibility (SPT date and budget line from lg, destinations from md) and the cells' typography
+    # are rules of .spt-register in static/css/app.css, not classes repeated on every cell.
     heads = (
-        (_("Nomor SPT"), ""),
-        (_("Tanggal SPT"), ' class="d-none d-lg-table-cell"'),
-        (_("Pelaksana"), ""),
-        (_("Tujuan"), ' class="d-none d-md-table-cell"'),
-        (_("Berangkat – kembali"), ""),
-        (_("Mata anggaran"), ' class="d-none d-lg-table-cell"'),
-        (_("Status"), ""),
-    )
+        _("Nomor SPT"), _("Tanggal SPT"), _("Pelaksana"), _("Tujuan"), _("Berangkat – kembali"),
+        _("Mata anggaran"), _("Status"),
+    )  # fmt: skip
     table = (
-        '\n<div class="table-responsive">\n'
-        '<table class="table table-sm table-hover align-middle" data-testid="register-table">\n  <thead><tr>\n'
-        + "".join(f'    <th scope="col"{css}>{esc(label)}</th>\n' for label, css in heads)
-        + f"  </tr></thead>\n  <tbody>\n{slot('rows')}  </tbody>\n</table>\n</div>\n"
+        '\n<div class="table-responsive">\n<table class="table table-sm table-hover align-middle spt-register" '
+        'data-testid="register-table">\n<thead><tr>'
+        + "".join(f'<th scope="col">{esc(label)}</th>' for label in heads)
+        + f"</tr></thead>\n<tbody>\n{slot('rows')}</tbody>\n</table>\n</div>\n"
         f'<nav aria-label="{esc(_("Halaman"))}"><ul class="pagination pagination-sm">\n  {slot("first")}\n'
         f"  {slot('next')}\n</ul></nav>\n"
     )
@@ -153,7 +151,7 @@ def _register_texts(language: str) -> dict[str, Any]:
     """Translated, escaped labels of the register's variable parts."""
     return {
         "draft": _("SPT draf #%(id)s"),  # as Trip.__str__, escaped with the number
-        "empty": '    <tr><td colspan="7" class="text-body-secondary">'
+        "empty": '<tr><td colspan="7" class="text-body-secondary">'
         f"{esc(_('Tidak ada SPT yang cocok dengan filter.'))}</td></tr>\n",
         "first": esc(_("Halaman pertama")),
         "next": esc(_("Berikutnya")),
@@ -167,7 +165,8 @@ def _register_texts(language: str) -> dict[str, Any]:
 
 
 def _register_rows(items: list[RegisterRow], texts: dict) -> str:
-    """The ``<tr>`` rows (the table head names the cells), every value escaped."""
+    """The ``<tr>`` rows, one line each, bare cells (the table head names them; .spt-register styles them),
+    every value escaped."""
     detail_url = url_maker("travel:trip_detail")
     statuses, draft = texts["statuses"], texts["draft"]
     tanggal = functools.cache(formats.tanggal)  # digits and month names: nothing to escape
@@ -188,19 +187,38 @@ def _register_rows(items: list[RegisterRow], texts: dict) -> str:
             for place, region in t.destinations
         )
         rows.append(
-            f"""    <tr>
-      <td class="text-nowrap"><a href="{detail_url(t.pk)}">{number}</a>
-        <div class="small text-body-secondary">{label(t.unit)}</div></td>
-      <td class="d-none d-lg-table-cell small text-nowrap">{tanggal(t.spt_date) or EM_DASH}</td>
-      <td class="small">{escape(", ".join(t.members))}</td>
-      <td class="d-none d-md-table-cell small">{places}</td>
-      <td class="small text-nowrap">{tanggal(t.depart_date)}{back}<div class="text-body-secondary">{length}</div></td>
-      <td class="d-none d-lg-table-cell small">{label(t.kode_rekening) if t.kode_rekening else EM_DASH}</td>
-      <td><span class="badge {badge}" data-testid="trip-status">{status}</span></td>
-    </tr>
-"""
+            f'<tr><td><a href="{detail_url(t.pk)}">{number}</a><div>{label(t.unit)}</div></td>'
+            f"<td>{tanggal(t.spt_date) or EM_DASH}</td><td>{escape(', '.join(t.members))}</td><td>{places}</td>"
+            f"<td>{tanggal(t.depart_date)}{back}<div>{length}</div></td>"
+            f"<td>{label(t.kode_rekening) if t.kode_rekening else EM_DASH}</td>"
+            f'<td><span class="badge {badge}" data-testid="trip-status">{status}</span></td></tr>\n'
         )
     return "".join(rows)
+
+
+_FIELDS_KEPT: dict[tuple, str] = {}
+_FIELDS_KEPT_MAX = 64
+_FIELDS_GROUPS = ("staff", "regions", "travel_budget")  # what the options of the filter form read
+
+
+def _filter_fields(form) -> str:
+    """The filter form's fields. Without errors their markup follows from the language, the versions of the
+    tables their options read and the submitted values (the regency options included: they follow the
+    province): it is kept for those — most requests show the register unfiltered, or as just filtered."""
+    values = tuple(form.data.get(name) for name in form.fields)  # what the widgets show
+    versions = derived.versions()
+    data_versions = tuple(versions.get(group) for group in _FIELDS_GROUPS)
+    key = (get_language(), get_script_prefix(), data_versions, values)
+    kept = _FIELDS_KEPT.get(key)
+    if kept is not None:
+        return kept
+    markup = "".join(_FIELD.format(form_field(field)) for field in form.visible_fields())
+    if form.errors or None in data_versions or sum(len(value or "") for value in values) > 200:
+        return markup  # not kept: errors, data without a version, long input
+    if len(_FIELDS_KEPT) >= _FIELDS_KEPT_MAX:
+        _FIELDS_KEPT.clear()
+    _FIELDS_KEPT[key] = markup
+    return markup
 
 
 def _register_filter(request: HttpRequest) -> TripFilter:
@@ -242,7 +260,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return HttpResponse(fill(table, values))
     values["scoped"] = "" if sees_all else texts["scoped"]
-    values["fields"] = "".join(_FIELD.format(form_field(f)) for f in filterset.form.visible_fields())
+    values["fields"] = _filter_fields(filterset.form)
     values["sizes"] = "".join(
         f'<option value="{n}"{" selected" if n == per_page else ""}>{n}</option>' for n in REGISTER_PAGE_SIZES
     )
@@ -448,6 +466,39 @@ def region_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _regency_options(field) -> tuple[tuple[str, str, str], ...]:
+    """``(value, option, option selected)`` of the regency select ``field`` (one province's regencies, see
+    travel.filters.RegencyChoiceField), built once per language, regions version and province."""
+
+    def build():
+        options = []
+        for value, label in field.choices:
+            head, tail = f'<option value="{esc(value)}"', f">{esc(label)}</option>"
+            options.append((str(value), head + tail, f"{head} selected{tail}"))
+        return tuple(options)
+
+    key = f"travel.register.regency_options|{get_language()}|{field.province or ''}"
+    return derived.cached(key, depends_on=("regions",), compute=build)
+
+
+@require_login
+@require_GET
+def regency_options(request: HttpRequest) -> HttpResponse:
+    """The ``<option>``s of the register's regency select for ``?province=`` — htmx puts them in the select
+    when the province changes. ``regency=`` stays selected when it lies in that province (the register's
+    rule: the province wins); without a province only the empty option, asking for one."""
+    form = TripFilter(request.GET, queryset=Trip.objects.none()).form
+    form.is_valid()  # picks the regency field of the province (travel.filters.TripFilterForm)
+    regency = form.cleaned_data.get("regency")
+    selected = regency.code if regency else None
+    return HttpResponse(
+        "".join(
+            chosen if value == selected else plain
+            for value, plain, chosen in _regency_options(form.fields["regency"])
+        )
+    )
+
+
 urlpatterns = [
     path("", trip_list, name="trip_list"),
     path("register/", register, name="register"),
@@ -460,4 +511,5 @@ urlpatterns = [
     path("spt/<int:pk>/lampiran/<int:att_pk>/", attachment_download, name="attachment_download"),
     path("cari/pegawai/", employee_search, name="employee_search"),
     path("cari/wilayah/", region_search, name="region_search"),
+    path("cari/kabupaten/", regency_options, name="regency_options"),
 ]

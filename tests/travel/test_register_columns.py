@@ -17,7 +17,7 @@ from situok.regions import Region
 from staff.models import Employee
 from travel.filters import TripFilter
 from travel.models import Trip, TripDestination, TripMember
-from travel.selectors import register_page, trip_column
+from travel.selectors import register_page, trip_column, trips_visible_to
 
 pytestmark = pytest.mark.django_db
 
@@ -168,28 +168,47 @@ def test_the_name_filter_is_an_ilike_on_the_column_on_postgresql(travel):
     assert "traveller_names ILIKE" in sql and "UPPER(" not in sql
 
 
-def test_a_narrow_page_shows_exactly_the_rows_of_the_plain_walk(travel):
-    pegawai = travel["pegawai"].employee
-    for i in range(12):
+def _walk(qs, per_page: int, **kwargs) -> list[int]:
+    cursor, seen = None, []
+    while True:
+        page = register_page(qs, cursor, per_page=per_page, **kwargs)
+        assert len(page.items) <= per_page
+        seen += [row.pk for row in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            return seen
+
+
+def test_filtered_pages_show_exactly_the_filtered_trips_in_register_order(travel):
+    """The page's ids come from the filtered queryset (destination and name filters, the joins and
+    subqueries of a unit head's scope); its rows from fixed SQL — the ids query widened to the row's
+    columns, or (narrow, or a query of another shape) a query of the rows of its ids: same pages."""
+    pegawai, luar = travel["pegawai"].employee, travel["luar"].employee
+    for i in range(12):  # several trips a day: the cursor goes through equal departure dates
         _trip(
-            pegawai,
+            pegawai if i % 4 else luar,
             regions=("31.71",) if i % 3 else ("51.04",),
             day=dt.date(2026, 1, 1) + dt.timedelta(days=i % 5),
         )
-    params = {"province": "31"}
-    filterset = TripFilter(params, queryset=Trip.objects.all())
-    assert filterset.qs is not None and filterset.narrow
-    assert not TripFilter({"pegawai": "a"}, queryset=Trip.objects.all()).narrow
-    cursor, seen = None, []
-    while True:
-        plain = register_page(TripFilter(params, queryset=Trip.objects.all()).qs, cursor, per_page=3)
-        narrow = register_page(
-            TripFilter(params, queryset=Trip.objects.all()).qs, cursor, per_page=3, narrow=True
-        )
-        assert narrow == plain
-        seen += [row.pk for row in plain.items]
-        cursor = plain.next_cursor
-        if cursor is None:
-            break
-    expected = Trip.objects.filter(destinations__region_id="31.71").order_by("-depart_date", "-id")
-    assert seen == list(expected.values_list("pk", flat=True)) and len(seen) == 8
+    order = ("-depart_date", "-id")
+    for params, expected in (
+        ({"province": "31"}, Trip.objects.filter(destinations__region_id="31.71")),
+        ({"regency": "51.04"}, Trip.objects.filter(destinations__region_id="51.04")),
+        ({"pegawai": pegawai.name}, Trip.objects.filter(members__employee=pegawai)),
+        ({}, Trip.objects.all()),
+    ):
+        qs = TripFilter(params, queryset=Trip.objects.all()).qs
+        wanted = list(expected.order_by(*order).values_list("pk", flat=True))
+        assert _walk(qs, 3) == wanted, params
+        assert _walk(qs, 3, narrow=True) == wanted, params
+        assert _walk(qs.distinct(), 3) == wanted, params  # SELECT DISTINCT: not widened
+    # A unit head's scope (a join on the unit and a subquery on the travellers) with a destination filter.
+    scoped = TripFilter({"province": "31"}, queryset=trips_visible_to(travel["atasan"])).qs
+    expected = Trip.objects.filter(destinations__region_id="31.71", members__employee=pegawai)
+    wanted = list(expected.order_by(*order).values_list("pk", flat=True))
+    assert wanted and _walk(scoped, 2) == wanted and _walk(scoped, 2, narrow=True) == wanted
+    # A filter that matches nothing whatever the data (no query at all) and one that matches nothing here.
+    assert register_page(TripFilter({"pegawai": "a\nb"}, queryset=Trip.objects.all()).qs, None).items == []
+    assert register_page(Trip.objects.filter(pk__in=[]), None).items == []
+    Region.objects.create(code="11", name="ACEH", level=Region.Level.PROVINCE)
+    assert register_page(TripFilter({"province": "11"}, queryset=Trip.objects.all()).qs, None).items == []

@@ -47,23 +47,19 @@ def test_a_row_shows_number_unit_dates_travellers_destination_budget_and_status(
     draft = _trip(pegawai, dt.date(2026, 3, 1), return_date=dt.date(2026, 3, 1))
     html = _body(client_as("perjalanan").get(reverse("travel:register")))
     unit = pegawai.unit.abbreviation or pegawai.unit.name
+    # One line per row, bare cells: .spt-register (static/css/app.css) styles the columns.
     assert (
-        f'<td class="text-nowrap"><a href="/perjalanan-dinas/spt/{numbered.pk}/">800.1.11.1/7/B.Um/2026</a>\n'
-        f'        <div class="small text-body-secondary">{unit}</div></td>\n'
-        '      <td class="d-none d-lg-table-cell small text-nowrap">27 Februari 2026</td>\n'
-        f'      <td class="small">{pegawai.name_with_titles}</td>\n'
-        '      <td class="d-none d-md-table-cell small">Kantor &lt;Bupati&gt; &amp; Co (KABUPATEN GIANYAR)</td>\n'
-        '      <td class="small text-nowrap">2 Maret 2026<br>4 Maret 2026<div class="text-body-secondary">3 hari</div>'
-        "</td>\n"
-        '      <td class="d-none d-lg-table-cell small">5.1.02.04.01.0001</td>\n'
-        '      <td><span class="badge text-bg-success" data-testid="trip-status">Bernomor</span></td>'
+        f'<tr><td><a href="/perjalanan-dinas/spt/{numbered.pk}/">800.1.11.1/7/B.Um/2026</a><div>{unit}</div></td>'
+        f"<td>27 Februari 2026</td><td>{pegawai.name_with_titles}</td>"
+        "<td>Kantor &lt;Bupati&gt; &amp; Co (KABUPATEN GIANYAR)</td>"
+        "<td>2 Maret 2026<br>4 Maret 2026<div>3 hari</div></td><td>5.1.02.04.01.0001</td>"
+        '<td><span class="badge text-bg-success" data-testid="trip-status">Bernomor</span></td></tr>\n'
     ) in html
     # A draft: its id, no SPT date nor budget line, a one-day trip shows one date.
     assert f'<a href="/perjalanan-dinas/spt/{draft.pk}/">SPT draf #{draft.pk}</a>' in html
     assert (
-        '<td class="small text-nowrap">1 Maret 2026<div class="text-body-secondary">1 hari</div></td>\n'
-        '      <td class="d-none d-lg-table-cell small">—</td>\n'
-        '      <td><span class="badge text-bg-secondary" data-testid="trip-status">Draf</span></td>'
+        "<td>1 Maret 2026<div>1 hari</div></td><td>—</td>"
+        '<td><span class="badge text-bg-secondary" data-testid="trip-status">Draf</span></td></tr>'
     ) in html
     assert html.index(f"/spt/{numbered.pk}/") < html.index(f"/spt/{draft.pk}/")  # newest departure first
 
@@ -80,11 +76,19 @@ def test_the_page_keeps_its_form_export_links_table_head_and_pages(travel, clien
     assert 'href="/ekspor/travel-register/pdf/?province=51&amp;per_page=25" data-testid="export-pdf"' in html
     assert 'hx-get="/perjalanan-dinas/register/" hx-target="#register-rows" hx-push-url="true"' in html
     assert html.count('<div class="col-12 col-sm-6 col-md-4 col-lg-3">\n<div class="mb-3">') == 10
+    assert 'hx-get="/perjalanan-dinas/cari/kabupaten/" hx-target="#id_regency"' in html
     assert '<option value="51" selected>' in html
     assert '<option value="25" selected>25</option><option value="50">50</option>' in html
     assert '<div id="register-rows">\n<div class="table-responsive">' in html
-    assert '<table class="table table-sm table-hover align-middle" data-testid="register-table">' in html
-    assert '<th scope="col" class="d-none d-md-table-cell">Tujuan</th>' in html
+    assert (
+        '<table class="table table-sm table-hover align-middle spt-register" data-testid="register-table">'
+        in html
+    )
+    assert (
+        '<thead><tr><th scope="col">Nomor SPT</th><th scope="col">Tanggal SPT</th><th scope="col">Pelaksana</th>'
+        '<th scope="col">Tujuan</th><th scope="col">Berangkat – kembali</th><th scope="col">Mata anggaran</th>'
+        '<th scope="col">Status</th></tr></thead>'
+    ) in html
     assert "Menampilkan SPT unit" not in html  # sees every SPT
     assert 'data-testid="next-page"' not in html and "Halaman pertama" not in html
     # Pages: the first link drops the cursor, the next one adds it to the filters.
@@ -140,3 +144,17 @@ def test_the_page_speaks_english_too_and_each_language_keeps_its_labels(travel, 
     assert _body(client_as("perjalanan").get(reverse("travel:register"))).count("Buku Register SPT") == (
         indonesian.count("Buku Register SPT")
     )
+
+
+def test_the_stylesheet_gives_the_bare_cells_their_columns_layout():
+    """What the per-cell classes did, as rules on .spt-register: SPT date and budget line from lg,
+    destinations from md (as d-none d-*-table-cell), the secondary lines under the number and the dates."""
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    section = css[css.index("/* --- SPT register") : css.index("/* --- end of SPT register --- */")]
+    hidden = ".spt-register > :is(thead, tbody) > tr > :is(:nth-child(2), :nth-child(4), :nth-child(6)) { display: none; }"
+    md, lg = section.index("@media (min-width: 768px)"), section.index("@media (min-width: 992px)")
+    assert section.index(hidden) < md < lg
+    assert ":nth-child(4) { display: table-cell; }" in section[md:lg]
+    assert ":is(:nth-child(2), :nth-child(6)) { display: table-cell; }" in section[lg:]
+    assert ".spt-register > tbody > tr > td > div { color: var(--bs-secondary-color); }" in section
+    assert ":is(:nth-child(1), :nth-child(2), :nth-child(5)) { white-space: nowrap; }" in section
