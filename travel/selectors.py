@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -301,9 +302,34 @@ def _budget_codes() -> dict[int, str]:
     )
 
 
+def register_row(raw: tuple, units: dict[int, str], codes: dict[int, str]) -> RegisterRow:
+    """A register row from its columns (``_REGISTER_COLUMNS``); ``units`` and ``codes``: unit labels and
+    budget codes by id (:func:`register_labels`)."""
+    pk, number, spt_date, depart, back, status, unit_id, budget_line_id, members, places = raw
+    return RegisterRow(
+        pk,
+        number,
+        spt_date,
+        depart,
+        back,
+        status,
+        units.get(unit_id, ""),
+        codes.get(budget_line_id),
+        [name_with_titles(*titled) for titled in json.loads(members)] if members else [],
+        [(place, region) for place, region in json.loads(places)] if places else [],
+    )
+
+
+def register_labels() -> tuple[dict[int, str], dict[int, str]]:
+    """Unit labels and budget codes by id (kept under the ``staff`` and ``travel_budget`` versions)."""
+    return _unit_labels(), _budget_codes()
+
+
 @dataclass
 class RegisterPage:
-    items: list[RegisterRow]
+    rows: list[
+        tuple
+    ]  # the columns of each row (``_REGISTER_COLUMNS``): what the page shows depends on them alone
     next_cursor: str | None
     cursor: str | None
     per_page: int
@@ -311,6 +337,11 @@ class RegisterPage:
     @property
     def has_next(self) -> bool:
         return self.next_cursor is not None
+
+    @functools.cached_property
+    def items(self) -> list[RegisterRow]:
+        units, codes = register_labels()
+        return [register_row(raw, units, codes) for raw in self.rows]
 
 
 def _parse_cursor(cursor: str | None) -> tuple[dt.date, int] | None:
@@ -369,26 +400,7 @@ def register_page(
     if len(rows) > per_page:
         rows = rows[:per_page]
         next_cursor = f"{rows[-1][3].isoformat()}_{rows[-1][0]}"
-    units, codes = _unit_labels(), _budget_codes()
-    # The page's JSON columns decoded at once (one json.loads per page, not two per row): travellers and
-    # destinations of each row, in turn.
-    lists = iter(json.loads(f"[{','.join(value or '[]' for row in rows for value in row[8:])}]"))
-    items = [
-        RegisterRow(
-            pk,
-            number,
-            spt_date,
-            depart,
-            back,
-            status,
-            units.get(unit_id, ""),
-            codes.get(budget_line_id),
-            [name_with_titles(*titled) for titled in next(lists)],
-            [(place, region) for place, region in next(lists)],
-        )
-        for pk, number, spt_date, depart, back, status, unit_id, budget_line_id, _members, _places in rows
-    ]
-    return RegisterPage(items, next_cursor, cursor if key else None, per_page)
+    return RegisterPage(rows, next_cursor, cursor if key else None, per_page)
 
 
 # --- For other apps --------------------------------------------------------------------------------

@@ -40,7 +40,9 @@ from .selectors import (
     RegisterRow,
     can_see_register,
     my_trips,
+    register_labels,
     register_page,
+    register_row,
     trip_can_cancel,
     trip_can_change,
     trip_can_withdraw,
@@ -164,9 +166,40 @@ def _register_texts(language: str) -> dict[str, Any]:
     }
 
 
-def _register_rows(items: list[RegisterRow], texts: dict) -> str:
+# The markup of a row is a function of its columns (RegisterPage.rows), the unit labels and budget codes,
+# the language and the URL prefix: kept per those, as the register's first pages are read again and again.
+# A changed row has other columns, so it never meets the markup of its old values; nothing goes stale.
+_ROW_MARKUP: dict[tuple, str] = {}
+_ROW_MARKUP_MAX = 4096
+
+
+def _register_rows(rows: list[tuple], texts: dict) -> str:
     """The ``<tr>`` rows, one line each, bare cells (the table head names them; .spt-register styles them),
     every value escaped."""
+    versions = derived.versions()
+    labels_version = (versions.get("staff"), versions.get("travel_budget"))
+    keep = None not in labels_version  # labels without a version: build every row
+    context = (get_language(), get_script_prefix(), get_urlconf(), labels_version)
+    parts, missing = [], []
+    for raw in rows:
+        markup = _ROW_MARKUP.get((context, raw)) if keep else None
+        parts.append(markup)
+        if markup is None:
+            missing.append(len(parts) - 1)
+    if missing:
+        units, codes = register_labels()
+        built = _rows_markup([register_row(rows[i], units, codes) for i in missing], texts)
+        if keep and len(_ROW_MARKUP) + len(missing) > _ROW_MARKUP_MAX:
+            _ROW_MARKUP.clear()
+        for i, markup in zip(missing, built, strict=True):
+            parts[i] = markup
+            if keep:
+                _ROW_MARKUP[(context, rows[i])] = markup
+    return "".join(parts)
+
+
+def _rows_markup(items: list[RegisterRow], texts: dict) -> list[str]:
+    """The markup of each of ``items``."""
     detail_url = url_maker("travel:trip_detail")
     statuses, draft = texts["statuses"], texts["draft"]
     tanggal = functools.cache(formats.tanggal)  # digits and month names: nothing to escape
@@ -193,7 +226,7 @@ def _register_rows(items: list[RegisterRow], texts: dict) -> str:
             f"<td>{label(t.kode_rekening) if t.kode_rekening else EM_DASH}</td>"
             f'<td><span class="badge {badge}" data-testid="trip-status">{status}</span></td></tr>\n'
         )
-    return "".join(rows)
+    return rows
 
 
 _FIELDS_KEPT: dict[tuple, str] = {}
@@ -248,7 +281,7 @@ def register(request: HttpRequest) -> HttpResponse:
     content, table = _register_frames(language, get_script_prefix(), get_urlconf())
     values = {
         "query": query,
-        "rows": _register_rows(page.items, texts) if page.items else texts["empty"],
+        "rows": _register_rows(page.rows, texts) if page.rows else texts["empty"],
         "first": f'<li class="page-item"><a class="page-link" href="?{query}">{texts["first"]}</a></li>'
         if page.cursor
         else "",
