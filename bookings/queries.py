@@ -198,7 +198,7 @@ def _orm_entries(resources: list[int], start: dt.datetime, end: dt.datetime) -> 
     )
 
 
-def _fetch(sql: str, params: dict) -> list[tuple]:
+def _fetch(sql: str, params: dict | list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -289,10 +289,9 @@ def calendar_stamps(resources: list[int]) -> str | None:
     if not resources:
         return ""
     placeholders = ", ".join(["%s"] * len(resources))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT resource_id, version FROM bookings_resourcestamp "  # noqa: S608 (placeholders only)
-            f"WHERE resource_id IN ({placeholders}) ORDER BY resource_id",
-            list(resources),
-        )
-        return ",".join(f"{pk}:{version}" for pk, version in cursor.fetchall())
+    rows = _fetch(
+        "SELECT resource_id, version FROM bookings_resourcestamp "  # noqa: S608 (placeholders only)
+        f"WHERE resource_id IN ({placeholders}) ORDER BY resource_id",
+        list(resources),
+    )
+    return ",".join(f"{pk}:{version}" for pk, version in rows)

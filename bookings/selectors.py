@@ -42,13 +42,9 @@ def booking_can_manage(user) -> bool:
     return has_perm(user, "bookings.manage_booking")
 
 
-def _sees_all(user) -> bool:
-    return has_perm(user, "bookings.view_booking") or has_perm(user, "bookings.manage_booking")
-
-
 def sees_all_bookings(user) -> bool:
     """Whether the user may open every booking (the calendar keeps one markup for all of them)."""
-    return _sees_all(user)
+    return has_perm(user, "bookings.view_booking") or has_perm(user, "bookings.manage_booking")
 
 
 def _visible_q(user, prefix: str = "") -> Q:
@@ -70,7 +66,7 @@ def bookings_visible_to(user) -> QuerySet[Booking]:
     )
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    if _sees_all(user):
+    if sees_all_bookings(user):
         return qs
     return qs.filter(pk__in=Booking.objects.filter(_visible_q(user)).values("pk"))
 
@@ -80,7 +76,7 @@ def booking_ids_visible_to(user, ids: Iterable[int]) -> set[int]:
     ids = list(ids)
     if not ids or not getattr(user, "is_authenticated", False):
         return set()
-    if _sees_all(user):
+    if sees_all_bookings(user):
         return set(ids)
     return set(bookings_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
@@ -121,7 +117,7 @@ def series_get_for_user(user, pk, *, write: bool = False) -> BookingSeries:
     def visible(u, qs):
         if not getattr(u, "is_authenticated", False):
             return qs.none()
-        if _sees_all(u):
+        if sees_all_bookings(u):
             return qs
         return qs.filter(pk__in=BookingSeries.objects.filter(_visible_q(u)).values("pk"))
 
@@ -149,7 +145,7 @@ def resource_list(kind: str | None = None, *, active_only: bool = True) -> Query
 
 
 def _sees_inactive_resources(user) -> bool:
-    return has_perm(user, "bookings.change_resource") or _sees_all(user)
+    return has_perm(user, "bookings.change_resource") or sees_all_bookings(user)
 
 
 def resource_get_for_user(user, pk, *, write: bool = False) -> Resource:

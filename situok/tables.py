@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 EM_DASH = "—"
 
@@ -54,6 +55,35 @@ def frame(markup: str) -> tuple[str, ...]:
 def fill(parts: tuple[str, ...], values: dict[str, str]) -> SafeString:
     """The frame with its slots filled from ``values`` (already escaped by the caller)."""
     return mark_safe("".join(values[part] if i % 2 else part for i, part in enumerate(parts)))
+
+
+class Kept(dict):
+    """Markup kept in this process, at most ``size`` entries (emptied when full: entries of old keys —
+    old versions, other languages — age out with it). Shared between threads; values are read-only."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def keep(self, key, value, *, adding: int = 1):
+        """``self[key] = value``, emptying the dictionary first when ``adding`` more would overflow it."""
+        if len(self) + adding > self.size:
+            self.clear()
+        self[key] = value
+        return value
+
+
+def markup_context(groups: Sequence[str] = ()) -> tuple | None:
+    """What fixed markup depends on besides its own values: the language, the URL prefix and URLconf,
+    and the versions of the derived-data ``groups`` its labels read (situok/derived.py); ``None`` when
+    one of them has no version (then nothing may be kept)."""
+    from . import derived
+
+    versions = derived.versions() if groups else {}
+    data = tuple(versions.get(group) for group in groups)
+    if None in data:
+        return None
+    return (get_language(), get_script_prefix(), get_urlconf(), data)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from situok.actions import flash_outcome
 from situok.approvals import approval_status
 from situok.permissions import has_perm, require_login
 from situok.regions import Region
-from situok.tables import EM_DASH, esc, fill, frame, slot, url_maker
+from situok.tables import EM_DASH, Kept, esc, fill, frame, markup_context, slot, url_maker
 from situok.templatetags.situok_ui import form_field
 from situok.uploads import serve_protected
 from staff.models import Employee
@@ -169,32 +169,26 @@ def _register_texts(language: str) -> dict[str, Any]:
 # The markup of a row is a function of its columns (RegisterPage.rows), the unit labels and budget codes,
 # the language and the URL prefix: kept per those, as the register's first pages are read again and again.
 # A changed row has other columns, so it never meets the markup of its old values; nothing goes stale.
-_ROW_MARKUP: dict[tuple, str] = {}
-_ROW_MARKUP_MAX = 4096
+_ROW_MARKUP = Kept(4096)
 
 
 def _register_rows(rows: list[tuple], texts: dict) -> str:
     """The ``<tr>`` rows, one line each, bare cells (the table head names them; .spt-register styles them),
     every value escaped."""
-    versions = derived.versions()
-    labels_version = (versions.get("staff"), versions.get("travel_budget"))
-    keep = None not in labels_version  # labels without a version: build every row
-    context = (get_language(), get_script_prefix(), get_urlconf(), labels_version)
+    context = markup_context(("staff", "travel_budget"))  # the unit labels and budget codes
     parts, missing = [], []
     for raw in rows:
-        markup = _ROW_MARKUP.get((context, raw)) if keep else None
+        markup = _ROW_MARKUP.get((context, raw)) if context else None
         parts.append(markup)
         if markup is None:
             missing.append(len(parts) - 1)
     if missing:
         units, codes = register_labels()
         built = _rows_markup([register_row(rows[i], units, codes) for i in missing], texts)
-        if keep and len(_ROW_MARKUP) + len(missing) > _ROW_MARKUP_MAX:
-            _ROW_MARKUP.clear()
         for i, markup in zip(missing, built, strict=True):
-            parts[i] = markup
-            if keep:
-                _ROW_MARKUP[(context, rows[i])] = markup
+            parts[i] = (
+                _ROW_MARKUP.keep((context, rows[i]), markup, adding=len(missing)) if context else markup
+            )
     return "".join(parts)
 
 
@@ -229,8 +223,7 @@ def _rows_markup(items: list[RegisterRow], texts: dict) -> list[str]:
     return rows
 
 
-_FIELDS_KEPT: dict[tuple, str] = {}
-_FIELDS_KEPT_MAX = 64
+_FIELDS_KEPT = Kept(64)
 _FIELDS_GROUPS = ("staff", "regions", "travel_budget")  # what the options of the filter form read
 
 
@@ -239,19 +232,14 @@ def _filter_fields(form) -> str:
     tables their options read and the submitted values (the regency options included: they follow the
     province): it is kept for those — most requests show the register unfiltered, or as just filtered."""
     values = tuple(form.data.get(name) for name in form.fields)  # what the widgets show
-    versions = derived.versions()
-    data_versions = tuple(versions.get(group) for group in _FIELDS_GROUPS)
-    key = (get_language(), get_script_prefix(), data_versions, values)
-    kept = _FIELDS_KEPT.get(key)
+    context = markup_context(_FIELDS_GROUPS)
+    kept = _FIELDS_KEPT.get((context, values))
     if kept is not None:
         return kept
     markup = "".join(_FIELD.format(form_field(field)) for field in form.visible_fields())
-    if form.errors or None in data_versions or sum(len(value or "") for value in values) > 200:
+    if form.errors or context is None or sum(len(value or "") for value in values) > 200:
         return markup  # not kept: errors, data without a version, long input
-    if len(_FIELDS_KEPT) >= _FIELDS_KEPT_MAX:
-        _FIELDS_KEPT.clear()
-    _FIELDS_KEPT[key] = markup
-    return markup
+    return _FIELDS_KEPT.keep((context, values), markup)
 
 
 def _register_filter(request: HttpRequest) -> TripFilter:

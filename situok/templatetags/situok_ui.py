@@ -6,12 +6,11 @@ import re
 from django import forms, template
 from django.conf import settings
 from django.template.base import render_value_in_context
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
-from situok.tables import text
+from situok.tables import Kept, markup_context, text
 
 register = template.Library()
 
@@ -339,7 +338,7 @@ class OnceNode(template.Node):
         self.nodelist = nodelist
         self.keys = keys
         self.holes = holes
-        self.kept: dict = {}
+        self.kept = Kept(_ONCE_MAX)
 
     def _render_parts(self, context) -> list[str]:
         """The rendering split at the holes: text, hole index, text, hole index, … text."""
@@ -354,15 +353,12 @@ class OnceNode(template.Node):
     def render(self, context):
         try:
             values = tuple(key.resolve(context) for key in self.keys)
-            key = (get_language(), get_script_prefix(), get_urlconf(), context.autoescape, values)
+            key = (markup_context(), context.autoescape, values)
             parts = self.kept.get(key)
         except TypeError:  # an unhashable value: render as if the tag were not there
             return self.nodelist.render(context)
         if parts is None:
-            parts = self._render_parts(context)
-            if len(self.kept) >= _ONCE_MAX:
-                self.kept.clear()
-            self.kept[key] = parts
+            parts = self.kept.keep(key, self._render_parts(context))
         if len(parts) == 1:
             return parts[0]
         filled = [render_value_in_context(context.get(name, ""), context) for name in self.holes]
